@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/xiaobao-cn/xiaobao/api"
+)
+
+func runServe(ctx context.Context, m *Main, args []string) error {
+	fs := newFlagSet(m, "serve")
+	noMigrate := fs.Bool("no-migrate", false, "do not migrate the schema on start (readiness stays 503 until it is current)")
+	addr := fs.String("addr", "", "listen address (overrides XIAOBAO_ADDR)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := m.loadConfig(); err != nil {
+		return err
+	}
+	if *addr != "" {
+		m.Config.Addr = *addr
+	}
+	if err := m.openDB(ctx, !*noMigrate); err != nil {
+		return err
+	}
+	srv, err := m.buildServer(ctx)
+	if err != nil {
+		return err
+	}
+	if err := srv.Open(); err != nil {
+		return err
+	}
+	base := m.Config.PublicURL
+	if base == "" {
+		_, port, _ := net.SplitHostPort(srv.Addr())
+		base = "http://localhost:" + port
+	}
+	m.Logger.Info("xiaobao serving", "addr", srv.Addr(), "llm", m.Config.LLMEnabled())
+	fmt.Fprintf(m.Stderr, "\nxiaobao is up:\n  consumer demo   %s/\n  handler console %s/console/\n  knowledge       %s/kb/\n  dashboard       %s/dashboard/\n  readiness       %s/readyz\n\n",
+		base, base, base, base, base)
+	<-ctx.Done()
+	m.Logger.Info("shutting down: draining requests and closing websockets")
+	if err := srv.Close(); err != nil {
+		return err
+	}
+	m.Logger.Info("stopped")
+	return nil
+}
+
+// buildServer wires the feature packages into the HTTP server.
+func (m *Main) buildServer(ctx context.Context) (*api.Server, error) {
+	cfg := api.Config{
+		Addr:   m.Config.Addr,
+		Logger: m.Logger,
+		Pool:   m.Pool,
+	}
+	srv, err := api.NewServer(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("building server: %w", err)
+	}
+	_ = strings.TrimSpace
+	return srv, nil
+}

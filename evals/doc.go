@@ -1,0 +1,3 @@
+// Package evals measures xiaobao's quality and speed on public and team-made
+// data sets and prints the numbers; `xiaobao eval …` runs it.
+package evals
