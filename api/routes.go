@@ -5,4 +5,5 @@ package api
 func (s *Server) routes() {
 	s.registerHealth()
 	s.registerTokens()
+	s.registerChat()
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/xiaobao-cn/xiaobao/chat"
 )
 
 // Config configures a Server. Zero values take the documented defaults.
@@ -25,6 +27,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Pool is the database; required.
 	Pool *pgxpool.Pool
+	// Chat serves consumer websockets on /ws/chat; nil leaves it unmounted.
+	Chat *chat.Hub
 	// Registry collects Prometheus metrics. Defaults to a new registry with
 	// the Go and process collectors.
 	Registry *prometheus.Registry
@@ -97,6 +101,9 @@ func (s *Server) Open() error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if s.cfg.Chat != nil {
+		s.srv.RegisterOnShutdown(s.cfg.Chat.Shutdown)
 	}
 	for _, f := range s.onShutdown {
 		s.srv.RegisterOnShutdown(f)

@@ -1,0 +1,541 @@
+package chat
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xiaobao-cn/xiaobao/pii"
+	"github.com/xiaobao-cn/xiaobao/triage"
+)
+
+// minStoryRunes is how long an opening must be to count as the description;
+// "银行乱扣我钱" is not enough to file, a few sentences are.
+const minStoryRunes = 25
+
+// startIntake opens a complaint form and fills every slot the story already
+// answers, so the consumer is only asked for what is missing.
+func (e *Engine) startIntake(t *turn, text string, c triage.Classification) {
+	st := t.st()
+	st.Stage = stageIntake
+	st.Intake++
+	st.Retries = nil
+	st.Form = Form{Story: []string{text}, Filled: map[string]bool{}}
+	e.prefill(t, text, c, true)
+	opening := "听起来这件事让您很烦心，我来帮您把情况整理成正式投诉，提交给机构处理。"
+	if c.HasFlag("crisis") {
+		opening = "我们一步一步来，我帮您把情况整理成正式投诉。"
+	}
+	e.askNext(t, opening)
+}
+
+// prefill takes slot values out of free text without overwriting answers.
+func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening bool) {
+	f := &t.st().Form
+	if !f.Filled[slotInstitution] && c.Institution != "" {
+		f.Institution = c.Institution
+		f.fill(slotInstitution)
+	}
+	if opening && !f.Filled[slotDescription] && utf8.RuneCountInString(text) >= minStoryRunes {
+		f.Description = text
+		f.fill(slotDescription)
+	}
+	if !f.Filled[slotOccurredAt] && c.OccurredAt != nil && !c.OccurredAt.After(t.now) {
+		f.OccurredAt = c.OccurredAt.Format("2006-01-02")
+		f.fill(slotOccurredAt)
+	}
+	if !f.Filled[slotAmount] && c.AmountYuan != nil {
+		v := *c.AmountYuan
+		f.AmountYuan = &v
+		f.fill(slotAmount)
+	}
+	if !f.Filled[slotDemand] && len(c.Demands) > 0 && hasExplicitDemand(text) {
+		f.Demands = c.Demands
+		f.Request = demandSentence(text)
+		f.fill(slotDemand)
+	}
+	if !f.Filled[slotPhone] {
+		if p := pii.Phones(text); len(p) > 0 {
+			f.Phone = p[0]
+			f.fill(slotPhone)
+		}
+	}
+	if !f.Filled[slotName] {
+		if m := nameRE.FindStringSubmatch(text); m != nil {
+			f.Name = m[1]
+			f.fill(slotName)
+		}
+	}
+}
+
+var nameRE = regexp.MustCompile(`(?:我叫|我的名字是|姓名[:：是]?\s*)([\p{Han}]{2,4}|[A-Za-z][A-Za-z .]{1,30})`)
+
+// demandWords mark a sentence that states what the consumer wants.
+var demandWords = []string{"要求", "希望", "退", "赔", "还我", "给个说法", "给我个说法", "解释", "别再", "不要再", "停止", "更正", "删除", "消除", "取消", "注销", "解约"}
+
+func hasExplicitDemand(text string) bool { return containsAny(text, demandWords...) }
+
+// demandSentence keeps the consumer's own words for their request.
+func demandSentence(text string) string {
+	for _, s := range splitSentences(text) {
+		if containsAny(s, demandWords...) {
+			return s
+		}
+	}
+	return text
+}
+
+func splitSentences(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("。！？!?；;\n", r) })
+}
+
+// askNext asks for the first missing slot, or shows the summary.
+func (e *Engine) askNext(t *turn, lead string) {
+	st := t.st()
+	slot := st.Form.missing()
+	if slot == "" {
+		e.showSummary(t, lead)
+		return
+	}
+	st.Expecting = slot
+	q, quick := slotQuestion(slot, st.Retries[slot])
+	if lead != "" {
+		q = lead + "\n" + q
+	}
+	t.say(Outbound{Text: q, Expecting: slot, QuickReplies: quick})
+}
+
+func slotQuestion(slot string, retry int) (string, []string) {
+	switch slot {
+	case slotInstitution:
+		if retry > 0 {
+			return "没太听明白是哪家机构。请告诉我银行、保险公司、支付平台或贷款机构的名字，比如“建设银行”“支付宝”“平安保险”。", nil
+		}
+		return "请问是哪家银行、保险公司或支付、贷款机构？", nil
+	case slotDescription:
+		return "能具体说说发生了什么吗？比如经过是怎样的、对方是怎么说怎么做的。", nil
+	case slotOccurredAt:
+		if retry > 0 {
+			return "日期我没能看懂。可以写“2025年10月3日”“10月3号”“上个月”“前天”这样的；实在记不清就说“记不清了”。", []string{"记不清了"}
+		}
+		return "这件事大概是什么时候发生的？说“10月3号”“上个月”都可以。", []string{"今天", "昨天", "上周", "上个月", "记不清了"}
+	case slotAmount:
+		if retry > 0 {
+			return "金额我没能看懂。可以写“2000元”“1.2万”“两万三”；不涉及钱就说“没有”。", []string{"不涉及金额"}
+		}
+		return "这件事涉及多少钱？不涉及具体金额的话说“没有”就行。", []string{"不涉及金额"}
+	case slotDemand:
+		return "您希望机构怎么处理？比如退款、赔偿、停止催收骚扰、更正征信记录、给个解释说法，都可以直接说。",
+			[]string{"退款", "赔偿损失", "停止骚扰", "更正记录", "给个说法", "取消/解约"}
+	case slotName:
+		if retry > 0 {
+			return "请告诉我您的真实姓名（投诉登记需要，例如“张三”）。", nil
+		}
+		return "为了正式登记投诉，请告诉我您的真实姓名。", nil
+	case slotPhone:
+		if retry > 0 {
+			return "这个手机号好像不太对。请输入 11 位大陆手机号，例如 138 1234 5678。", nil
+		}
+		return "请留一个能联系到您的手机号。处理人员会用它联系您，以后查询进度也要用到后四位。", nil
+	case slotConsent:
+		return "最后一步：为了处理投诉，需要把您的姓名、手机号和投诉内容转给被投诉机构和监管部门。根据《个人信息保护法》，这需要您的同意。您同意吗？",
+			[]string{"同意", "不同意"}
+	}
+	return "", nil
+}
+
+// intakeAnswer handles a message while a slot is being asked: an edit, the
+// answer itself, or an interruption (a question) after which the form resumes.
+func (e *Engine) intakeAnswer(t *turn, text string, c triage.Classification) {
+	st := t.st()
+	if e.tryEdit(t, text, c) {
+		e.askNext(t, "好的，已经改过来了。")
+		return
+	}
+	slot := st.Expecting
+	if slot == "" {
+		slot = st.Form.missing()
+	}
+	if looksLikeQuestion(text, c) && !e.parses(t, slot, text) {
+		e.answer(t, text, false)
+		e.askNext(t, "我们接着刚才的投诉：")
+		return
+	}
+	ok, note := e.fillSlot(t, slot, text, c)
+	if !ok {
+		if st.Retries == nil {
+			st.Retries = map[string]int{}
+		}
+		st.Retries[slot]++
+		if slot == slotAmount && st.Retries[slot] >= 2 {
+			st.Form.fill(slotAmount) // optional: let it go rather than loop
+			e.askNext(t, "金额先空着，处理人员之后可以再跟您核实。")
+			return
+		}
+		if note != "" {
+			t.say(Outbound{Text: note, Expecting: slot})
+			st.Expecting = slot
+			return
+		}
+		e.askNext(t, "")
+		return
+	}
+	// An answer often carries other facts too ("上个月被扣了200").
+	e.prefill(t, text, c, false)
+	e.askNext(t, note)
+}
+
+// parses reports whether text is a valid answer to slot, without storing it.
+func (e *Engine) parses(t *turn, slot, text string) bool {
+	switch slot {
+	case slotPhone:
+		_, ok := triage.ParsePhone(text)
+		return ok
+	case slotAmount:
+		_, ok := triage.ParseAmount(text)
+		return ok
+	case slotOccurredAt:
+		_, ok := triage.ParseDate(text, t.now)
+		return ok
+	case slotInstitution:
+		return triage.FindInstitution(text) != ""
+	}
+	return false
+}
+
+// fillSlot validates and stores an answer. It returns false with an optional
+// gentle note when the answer does not fit.
+func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (bool, string) {
+	f := &t.st().Form
+	norm := normalize(text)
+	switch slot {
+	case slotInstitution:
+		if inst := triage.FindInstitution(text); inst != "" {
+			f.Institution = inst
+		} else if n := utf8.RuneCountInString(norm); n >= 2 && n <= 30 {
+			name, _ := triage.NormalizeInstitution(strings.TrimPrefix(strings.TrimSpace(text), "是"))
+			f.Institution = name
+		} else {
+			return false, ""
+		}
+		f.fill(slotInstitution)
+	case slotDescription:
+		if utf8.RuneCountInString(norm) < 4 {
+			return false, "能再多说几句吗？比如什么时候、在哪里、对方做了什么，越具体越好处理。"
+		}
+		f.Description = strings.TrimSpace(strings.Join([]string{f.Description, text}, "\n"))
+		f.Story = append(f.Story, text)
+		f.fill(slotDescription)
+	case slotOccurredAt:
+		if containsAny(norm, "记不清", "不记得", "忘了", "不清楚", "不知道") {
+			f.OccurredAt = "不详"
+		} else if d, ok := triage.ParseDate(text, t.now); ok {
+			if d.After(t.now.Add(24 * time.Hour)) {
+				return false, "这个日期还没到呢，请再确认一下是哪一天？"
+			}
+			f.OccurredAt = d.Format("2006-01-02")
+		} else {
+			return false, ""
+		}
+		f.fill(slotOccurredAt)
+	case slotAmount:
+		if isNoAmount(norm) {
+			f.AmountYuan = nil
+		} else if v, ok := triage.ParseAmount(text); ok && v >= 0 {
+			f.AmountYuan = &v
+		} else {
+			return false, ""
+		}
+		f.fill(slotAmount)
+	case slotDemand:
+		f.Demands = triage.ParseDemands(text)
+		if len(f.Demands) == 0 {
+			f.Demands = []string{"other"}
+		}
+		f.Request = strings.TrimSpace(text)
+		f.fill(slotDemand)
+	case slotName:
+		name := strings.TrimSpace(text)
+		for _, p := range []string{"我叫", "我是", "姓名", "名字是", "叫"} {
+			name = strings.TrimSpace(strings.TrimPrefix(name, p))
+		}
+		name = strings.Trim(name, "：:，,。. ")
+		n := utf8.RuneCountInString(name)
+		if n < 2 || n > 20 || strings.ContainsFunc(name, unicode.IsDigit) {
+			return false, ""
+		}
+		f.Name = name
+		f.fill(slotName)
+	case slotPhone:
+		p, ok := triage.ParsePhone(text)
+		if !ok {
+			return false, ""
+		}
+		f.Phone = p
+		f.fill(slotPhone)
+	case slotConsent:
+		switch {
+		case containsAny(norm, "不同意", "不行", "不要", "拒绝", "不愿意", "不可以"):
+			return false, "理解您的顾虑。不过没有您的同意，我们没法把投诉转给机构处理。您可以选择“同意”继续，或者说“取消”放弃这次投诉。"
+		case containsAny(norm, "同意", "可以", "好", "行", "没问题", "是", "嗯", "ok", "yes", "愿意", "接受"):
+			f.Consent = true
+			f.fill(slotConsent)
+		default:
+			return false, "请回复“同意”或“不同意”。"
+		}
+	default:
+		return false, ""
+	}
+	return true, ""
+}
+
+func isNoAmount(n string) bool {
+	switch n {
+	case "没有", "无", "不涉及", "不涉及金额", "没", "0", "零", "没有金额", "没有具体金额", "跳过", "不知道", "不清楚":
+		return true
+	}
+	return false
+}
+
+// looksLikeQuestion spots an interruption such as "投诉一般多久有结果？".
+func looksLikeQuestion(text string, c triage.Classification) bool {
+	s := strings.TrimSpace(text)
+	if c.Intent == "question" && c.IntentConfidence >= 0.6 {
+		return true
+	}
+	if strings.HasSuffix(s, "?") || strings.HasSuffix(s, "？") {
+		return true
+	}
+	return containsAny(s, "吗？", "怎么办", "多久", "是不是", "能不能", "可不可以", "合法吗", "有没有规定")
+}
+
+var editRE = regexp.MustCompile(`写错|填错|说错|搞错|弄错|改成|改为|改一下|更正|不对，|不对,|应该是|不是.{1,12}是`)
+
+// tryEdit applies corrections like "机构写错了，是建设银行" at any point.
+func (e *Engine) tryEdit(t *turn, text string, c triage.Classification) bool {
+	if !editRE.MatchString(text) {
+		return false
+	}
+	f := &t.st().Form
+	changed := false
+	after := text
+	if i := strings.LastIndexAny(text, "是为成"); i >= 0 {
+		after = text[i:]
+	}
+	norm := normalize(text)
+	switch {
+	case containsAny(norm, "手机", "电话", "号码"):
+		if p, ok := triage.ParsePhone(text); ok {
+			f.Phone, changed = p, true
+			f.fill(slotPhone)
+		}
+	case containsAny(norm, "金额", "钱", "元", "块"):
+		if v, ok := triage.ParseAmount(after); ok {
+			f.AmountYuan, changed = &v, true
+			f.fill(slotAmount)
+		}
+	case containsAny(norm, "时间", "日期", "号", "月"):
+		if d, ok := triage.ParseDate(after, t.now); ok {
+			f.OccurredAt, changed = d.Format("2006-01-02"), true
+			f.fill(slotOccurredAt)
+		}
+	case containsAny(norm, "名字", "姓名"):
+		if m := regexp.MustCompile(`(?:是|为|成)\s*([\p{Han}]{2,4})`).FindStringSubmatch(text); m != nil {
+			f.Name, changed = m[1], true
+			f.fill(slotName)
+		}
+	}
+	if !changed {
+		// "机构写错了，是建设银行" or just "不是工行，是建行".
+		if inst := lastInstitution(text); inst != "" {
+			f.Institution, changed = inst, true
+			f.fill(slotInstitution)
+		}
+	}
+	return changed
+}
+
+// lastInstitution returns the institution named last in text, which in a
+// correction is the right one ("不是工行，是建行").
+func lastInstitution(text string) string {
+	runes := []rune(text)
+	for i := len(runes) - 1; i >= 0; i-- {
+		if inst := triage.FindInstitution(string(runes[i:])); inst != "" {
+			return inst
+		}
+	}
+	return ""
+}
+
+// summary classifies the whole story and builds what the consumer confirms.
+func (e *Engine) summary(t *turn) (*Summary, triage.Classification) {
+	f := &t.st().Form
+	story := strings.Join(append(append([]string{}, f.Story...), f.Request), "\n")
+	c := e.tri.Classify(t.ctx, story, t.now)
+	s := &Summary{
+		Product: c.Product, ProductName: triage.NameOf(triage.Products, c.Product),
+		Reason: c.Reason, ReasonName: triage.NameOf(triage.Reasons, c.Reason),
+		Institution: f.Institution, Description: f.Description, OccurredAt: f.OccurredAt,
+		AmountYuan: f.AmountYuan, Demands: f.Demands, Request: f.Request,
+		Name: maskName(f.Name), Phone: pii.MaskPhone(f.Phone),
+	}
+	for _, d := range f.Demands {
+		s.DemandNames = append(s.DemandNames, triage.NameOf(triage.Demands, d))
+	}
+	return s, c
+}
+
+func (e *Engine) showSummary(t *turn, lead string) {
+	st := t.st()
+	st.Stage, st.Expecting = stageConfirm, "confirm"
+	s, _ := e.summary(t)
+	var b strings.Builder
+	if lead != "" {
+		b.WriteString(lead + "\n")
+	}
+	b.WriteString("请核对投诉信息，确认无误后我会正式提交：\n")
+	fmt.Fprintf(&b, "· 类别：%s / %s\n", s.ProductName, s.ReasonName)
+	fmt.Fprintf(&b, "· 被投诉机构：%s\n", s.Institution)
+	fmt.Fprintf(&b, "· 经过：%s\n", s.Description)
+	if s.OccurredAt != "" {
+		fmt.Fprintf(&b, "· 时间：%s\n", s.OccurredAt)
+	}
+	if s.AmountYuan != nil {
+		fmt.Fprintf(&b, "· 金额：%s 元\n", formatYuan(*s.AmountYuan))
+	}
+	fmt.Fprintf(&b, "· 诉求：%s（%s）\n", strings.Join(s.DemandNames, "、"), s.Request)
+	fmt.Fprintf(&b, "· 联系人：%s，%s", s.Name, s.Phone)
+	t.say(Outbound{Text: b.String(), Expecting: "confirm", Summary: s, QuickReplies: []string{"确认", "修改", "取消"}})
+}
+
+func (e *Engine) confirmAnswer(t *turn, text string, c triage.Classification) {
+	norm := normalize(text)
+	switch {
+	case isConfirm(norm):
+		e.file(t)
+	case e.tryEdit(t, text, c):
+		e.showSummary(t, "好的，已经改过来了。")
+	case norm == "修改" || norm == "我要修改" || norm == "改一下" || norm == "有错":
+		t.say(Outbound{Text: "请直接告诉我要改哪一项，比如“机构写错了，是建设银行”“手机号改成 139…”“金额是 3000 元”。", Expecting: "confirm"})
+	case looksLikeQuestion(text, c):
+		e.answer(t, text, false)
+		t.say(Outbound{Text: "投诉还没提交。信息无误的话请点“确认”，需要修改就直接告诉我。", Expecting: "confirm", QuickReplies: []string{"确认", "修改", "取消"}})
+	default:
+		// More facts at the confirm step go into the description.
+		f := &t.st().Form
+		f.Description = strings.TrimSpace(f.Description + "\n" + text)
+		f.Story = append(f.Story, text)
+		e.prefill(t, text, c, false)
+		e.showSummary(t, "已补充到投诉经过里。")
+	}
+}
+
+// file submits the case through triage exactly once: the idempotency key is
+// the session and the intake number, so a double click, a repeated confirm
+// or a reconnect returns the same case.
+func (e *Engine) file(t *turn) {
+	st := t.st()
+	if st.Stage != stageConfirm {
+		if st.Form.Filed != "" {
+			t.say(Outbound{Text: fmt.Sprintf("您的投诉已经提交过了（编号 %s），不会重复提交。", st.Form.Filed)})
+		}
+		return
+	}
+	_, c := e.summary(t)
+	f := st.Form
+	var occurred *time.Time
+	if d, err := time.ParseInLocation("2006-01-02", f.OccurredAt, t.now.Location()); err == nil {
+		occurred = &d
+	}
+	transcript, err := e.transcript(t)
+	if err != nil {
+		t.err = errUnavailable
+		return
+	}
+	in := triage.CaseInput{
+		IdempotencyKey: fmt.Sprintf("%s#%d", t.sess.ID, st.Intake),
+		SessionID:      t.sess.ID,
+		Channel:        "chat",
+		Name:           f.Name,
+		Phone:          f.Phone,
+		Institution:    f.Institution,
+		Description:    f.Description,
+		Request:        f.Request,
+		OccurredAt:     occurred,
+		AmountYuan:     f.AmountYuan,
+		Demands:        f.Demands,
+		Transcript:     transcript,
+		Classification: c,
+		Handoff:        st.Handoff,
+	}
+	cs, err := e.tri.File(t.ctx, in)
+	if err != nil {
+		e.log.ErrorContext(t.ctx, "filing complaint failed", "session_id", t.sess.ID, "err", err)
+		t.err = errUnavailable
+		return
+	}
+	st.Stage, st.Expecting = stageIdle, ""
+	st.Form = Form{Filed: cs.TrackingNo}
+	if st.Cases == nil {
+		st.Cases = map[string]string{}
+	}
+	st.Cases[cs.TrackingNo] = last4(f.Phone)
+	deadline := cs.DeadlineAt.Format("2006-01-02")
+	t.out = append(t.out, Outbound{Type: "filed", TrackingNo: cs.TrackingNo, Deadline: deadline, Case: &FiledCase{
+		Product: cs.Product, Reason: cs.Reason, Flags: nonNil(cs.Flags), Demands: nonNil(cs.Demands),
+		Institution: cs.Institution, AmountYuan: cs.AmountYuan,
+	}})
+	t.rows = append(t.rows, messageRow{Role: "system", Text: "filed " + cs.TrackingNo, Payload: map[string]any{"tracking_no": cs.TrackingNo}})
+	t.say(Outbound{Text: fmt.Sprintf("投诉已提交，编号 %s，请保存好。\n按规定，机构应在 %s 前给您答复。处理人员回复后会在这里通知您；您也可以随时凭编号和手机号后四位查询进度。",
+		cs.TrackingNo, cs.DeadlineAt.Format("2006年1月2日")), QuickReplies: []string{"查询进度", "我还有问题"}})
+}
+
+func (e *Engine) transcript(t *turn) ([]triage.TranscriptLine, error) {
+	lines, err := history(t.ctx, e.db, t.sess.ID, 200)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]triage.TranscriptLine, 0, len(lines)+len(t.rows))
+	for _, l := range lines {
+		if l.Role == "system" {
+			continue
+		}
+		out = append(out, triage.TranscriptLine{Role: l.Role, Text: l.Text, At: l.At})
+	}
+	for _, r := range t.rows {
+		if r.Role != "system" {
+			out = append(out, triage.TranscriptLine{Role: r.Role, Text: r.Text, At: t.now})
+		}
+	}
+	return out, nil
+}
+
+func maskName(n string) string {
+	r := []rune(n)
+	switch {
+	case len(r) == 0:
+		return ""
+	case len(r) == 1:
+		return "*"
+	case len(r) == 2:
+		return string(r[0]) + "*"
+	}
+	return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
+}
+
+func formatYuan(v float64) string {
+	if v == float64(int64(v)) {
+		return fmt.Sprintf("%d", int64(v))
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

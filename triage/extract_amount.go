@@ -1,0 +1,367 @@
+package triage
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ParseAmount reads a money amount as consumers write it and returns it in
+// yuan: 12000, 1.2万, 两万三, 5w, 3k, 八百块, 1,500元, 一千二, ¥299, "大概两万多".
+// It is meant for a slot answer ("涉及多少钱？"): when s holds several
+// numbers, the first that reads as money wins. Dates, phone numbers,
+// percentages and counts ("3次", "12期") are not amounts.
+func ParseAmount(s string) (yuan float64, ok bool) {
+	s = prepareText(s)
+	if strings.TrimSpace(s) == "" {
+		return 0, false
+	}
+	spans := scanAmounts(s, true)
+	for _, sp := range spans {
+		if sp.strength > 0 {
+			return sp.yuan, true
+		}
+	}
+	return 0, false
+}
+
+// amountSpan is one amount found in a text.
+type amountSpan struct {
+	yuan     float64
+	start    int // byte offsets of the numeral run
+	end      int
+	strength int // 3 explicit currency, 2 number word, 1 money context
+	cue      bool
+}
+
+// findAmounts returns the money amounts in free text, in order.
+func findAmounts(text string) []amountSpan {
+	var out []amountSpan
+	for _, sp := range scanAmounts(text, false) {
+		if sp.strength > 0 {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// mainAmount picks the amount a complaint is about: the first amount that
+// follows a money verb (扣了, 被骗, 转了, 亏了 …), else the first with an
+// explicit currency or number word, else the first at all.
+func mainAmount(spans []amountSpan) (float64, bool) {
+	if len(spans) == 0 {
+		return 0, false
+	}
+	for _, sp := range spans {
+		if sp.cue && sp.strength >= 2 {
+			return sp.yuan, true
+		}
+	}
+	best := spans[0]
+	for _, sp := range spans[1:] {
+		if sp.strength > best.strength {
+			best = sp
+		}
+	}
+	return best.yuan, true
+}
+
+// Numeral classes.
+var (
+	cnDigits = map[rune]float64{
+		'零': 0, '〇': 0, '一': 1, '壹': 1, '二': 2, '贰': 2, '两': 2, '俩': 2, '三': 3, '叁': 3, '四': 4, '肆': 4,
+		'五': 5, '伍': 5, '六': 6, '陆': 6, '七': 7, '柒': 7, '八': 8, '捌': 8, '九': 9, '玖': 9,
+	}
+	cnUnits = map[rune]float64{
+		'十': 10, '拾': 10, '百': 100, '佰': 100, '千': 1000, '仟': 1000, '万': 1e4, '萬': 1e4, '亿': 1e8, '億': 1e8,
+	}
+)
+
+// numeralRune reports whether r can be part of a numeral run.
+func numeralRune(r rune) bool {
+	if r >= '0' && r <= '9' {
+		return true
+	}
+	_, d := cnDigits[r]
+	_, u := cnUnits[r]
+	return d || u || r == '几' || r == '多' || r == '余'
+}
+
+// Context words that decide whether a number is money.
+var (
+	// currencyAfter follow an amount (optionally after 多/余/来/左右).
+	currencyAfter = []string{"元", "块", "圆", "人民币", "rmb", "美元", "美金", "港币", "港元", "欧元", "日元", "英镑", "毛", "蚊"}
+	// currencyBefore precede an amount.
+	currencyBefore = []string{"¥", "￥", "rmb", "人民币", "$"}
+	// notMoneyAfter are counters and time words: "3次", "12期", "90岁".
+	notMoneyAfter = []string{
+		"%", "％", "‰", "年", "月", "日", "号", "天", "岁", "周", "星期", "礼拜", "期", "次", "个", "点", "分钟", "分", "秒", "倍", "条", "位", "张", "笔",
+		"家", "人", "遍", "层", "楼", "小时", "公里", "里", "米", "斤", "折", "成", "名", "趟", "单", "页", "级", "档", "种", "股", "手", "只",
+		"项", "份", "代", "辈", "口", "间", "套", "台", "部", "本", "句", "声", "下", "回", "届", "季", "批", "轮", "起", "群", "字", "户", "座",
+		"辆", "所", "颗", "片", "集", "场", "步", "样", "段", "行", "组", "把", "号码", "度", "岁数", "克", "两", "寸", "毫",
+	}
+	// moneyAfterOverride beat notMoneyAfter: "300年费", "12期手续费" is not.
+	moneyAfterOverride = []string{"年费", "块"}
+	// notMoneyBefore mark identifiers and ordinals: "尾号5678", "第3期", "R2".
+	notMoneyBefore = []string{"尾号", "编号", "卡号", "工号", "单号", "订单号", "账号", "号码", "号", "第", "ts", "利率", "费率", "年化", "利息率", "收益率", "万分之", "千分之", "百分之", "t+"}
+	// moneyCues are verbs and nouns after which a bare number is money.
+	moneyCues = []string{
+		"扣", "扣了", "扣款", "转", "转了", "付", "付了", "收", "收了", "交", "交了", "借", "借了", "欠", "欠了", "还", "还了", "取", "取了", "存", "存了",
+		"赔", "退", "亏", "亏了", "损失", "骗", "骗了", "骗走", "刷", "刷了", "金额", "费", "款", "额度", "共计", "合计", "一共", "总共", "余额", "充", "充了",
+		"花了", "买了", "投了", "投", "本金", "贷", "贷了", "到手", "多收", "少给", "盗刷", "扣除", "被扣", "保费", "保额", "理赔", "赔付", "工资", "押金", "定金",
+		"分红", "收益", "利息", "罚息", "违约金", "滞纳金", "保证金", "解冻费", "服务费", "手续费", "年费", "会员费", "现金", "差价", "价值", "买", "卖", "交易",
+	}
+	// moneyCueAfter follow a bare number that is money: "3000的手续费".
+	moneyCueAfter = []string{"年费", "手续费", "的手续费", "利息", "的利息", "违约金", "滞纳金", "保证金", "会员费", "服务费", "的年费", "的保费", "保费", "的费用", "费用", "现金", "的现金", "额度", "的额度", "定期", "的定期", "的理财", "理财", "的贷款", "贷款"}
+	// cueVerbs mark the amount a complaint is about, for mainAmount.
+	cueVerbs = []string{"扣", "转", "骗", "亏", "损失", "盗刷", "刷", "借", "欠", "贷", "投", "买", "存", "收", "交", "付", "取", "赔", "退", "少给", "多收", "被"}
+)
+
+// scanAmounts finds every numeral run in text and rates how surely it is
+// money. With lenient (a slot answer) a bare number counts as money.
+func scanAmounts(text string, lenient bool) []amountSpan {
+	lower := asciiLower(text)
+	var out []amountSpan
+	i := 0
+	for i < len(lower) {
+		r, size := utf8.DecodeRuneInString(lower[i:])
+		if !numeralRune(r) || r == '多' || r == '余' || r == '几' {
+			i += size
+			continue
+		}
+		start := i
+		end := scanNumeralRun(lower, i)
+		i = end
+		run := lower[start:end]
+		if !strings.ContainsFunc(run, func(r rune) bool { _, d := cnDigits[r]; return (r >= '0' && r <= '9') || d || r == '十' }) {
+			continue // 千万别, 万一: unit words, not numbers
+		}
+		val, kind, ok := parseNumeral(run)
+		if !ok || val <= 0 || val > 1e12 || math.IsNaN(val) {
+			continue
+		}
+		// Trailing k/w multiplies an ASCII number: 5w, 3k, 1.5W.
+		if end < len(lower) && kind == numASCII {
+			switch lower[end] {
+			case 'k':
+				if end+1 >= len(lower) || !isASCIILetter(lower[end+1]) {
+					val *= 1000
+					kind = numWord
+					end++
+				}
+			case 'w':
+				if end+1 >= len(lower) || !isASCIILetter(lower[end+1]) {
+					val *= 1e4
+					kind = numWord
+					end++
+				}
+			}
+			i = end
+		}
+		before, after := lower[:start], lower[end:]
+		sp := amountSpan{yuan: math.Round(val*100) / 100, start: start, end: end}
+		sp.strength = rateAmount(before, after, run, val, kind, lenient)
+		if sp.strength > 0 {
+			sp.cue = hasAnySuffix(strings.TrimRight(lastRunes(before, 4), "了 "), cueVerbs) || hasAnySuffix(lastRunes(before, 3), cueVerbs)
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// rateAmount decides whether a number is money from its neighbours.
+func rateAmount(before, after, run string, val float64, kind numKind, lenient bool) int {
+	after = strings.TrimLeft(after, " ")
+	trail := strings.TrimLeft(after, "多余来几")
+	trail = strings.TrimPrefix(trail, "左右")
+	if hasAnyPrefix(trail, currencyAfter) && !strings.HasPrefix(trail, "元旦") {
+		if hasAnySuffix(before, []string{"尾号", "编号", "第"}) {
+			return 0
+		}
+		if kind == numCN && val < 10 && strings.HasPrefix(trail, "块") && !strings.HasPrefix(trail, "块钱") {
+			return 0 // 一块去: "together", not one yuan
+		}
+		return 3
+	}
+	tb := strings.TrimRight(before, " ")
+	if hasAnySuffix(tb, currencyBefore) {
+		return 3
+	}
+	if prev, _ := utf8.DecodeLastRuneInString(tb); prev < utf8.RuneSelf && (isASCIILetter(byte(prev)) || prev == '-' || prev == '/' || prev == '.' || prev == ':') {
+		return 0 // part of a code, a date or a time
+	}
+	if next, _ := utf8.DecodeRuneInString(after); next < utf8.RuneSelf && (isASCIILetter(byte(next)) || next == '-' || next == '/' || next == ':' || next == '.') {
+		return 0
+	}
+	if hasAnySuffix(tb, notMoneyBefore) {
+		return 0
+	}
+	if !hasAnyPrefix(trail, moneyAfterOverride) && hasAnyPrefix(after, notMoneyAfter) {
+		return 0
+	}
+	if kind == numASCII {
+		digits := strings.Count(run, "") - 1
+		if digits >= 11 || (val >= 1900 && val <= 2100 && !strings.Contains(run, ".")) && !hasAnySuffix(lastRunes(tb, 3), moneyCues) {
+			return 0 // a phone, card or order number, or a year
+		}
+	}
+	if kind == numWord {
+		if val < 10 {
+			return 0
+		}
+		return 2
+	}
+	if kind == numCN {
+		return 0 // 三, 五: bare Chinese digits are almost never money
+	}
+	if lenient {
+		return 1
+	}
+	if val < 10 {
+		return 0
+	}
+	if hasAnySuffix(lastRunes(tb, 3), moneyCues) || hasAnySuffix(strings.TrimSuffix(lastRunes(tb, 5), "了"), moneyCues) || hasAnyPrefix(trail, moneyCueAfter) {
+		return 1
+	}
+	return 0
+}
+
+func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+// scanNumeralRun returns the end of the numeral run starting at i:
+// digits, Chinese numerals and units, with "," and "." only between digits.
+func scanNumeralRun(s string, i int) int {
+	end := i
+	for j := i; j < len(s); {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		switch {
+		case numeralRune(r):
+			j += size
+			end = j
+		case (r == ',' || r == '.') && j > i && j+1 < len(s) && s[j-1] >= '0' && s[j-1] <= '9' && s[j+1] >= '0' && s[j+1] <= '9':
+			j += size
+		default:
+			return end
+		}
+	}
+	return end
+}
+
+// numKind says how a numeral was written.
+type numKind int
+
+const (
+	numASCII numKind = iota // 12000, 1,500, 0.6
+	numCN                   // 三, 一二三: Chinese digits without units
+	numWord                 // 两万三, 1.2万, 5w, 八百: with number words
+)
+
+// parseNumeral evaluates a numeral run: ASCII numbers, Chinese numerals
+// with units, and mixtures (5万2, 1.2万, 两万三千). Colloquial abbreviations
+// follow the spoken rule: a trailing digit counts in the next unit down
+// (一千二 = 1200, 两万三 = 23000); 多/余/几 are ignored (两百多 = 200);
+// adjacent digits are a range and read as the lower one (两三千 = 2000).
+func parseNumeral(run string) (float64, numKind, bool) {
+	var (
+		total, section float64
+		cur            = -1.0
+		curDigits      int // digits in cur, for the colloquial rule
+		lastUnit       float64
+		zero           bool
+		kind           = numASCII
+		sawCN, sawUnit bool
+		prevDigit      = -1.0
+	)
+	rs := run
+	for len(rs) > 0 {
+		r, size := utf8.DecodeRuneInString(rs)
+		switch {
+		case r >= '0' && r <= '9':
+			j := 0
+			for j < len(rs) && ((rs[j] >= '0' && rs[j] <= '9') || rs[j] == ',' || rs[j] == '.') {
+				j++
+			}
+			num := strings.ReplaceAll(rs[:j], ",", "")
+			v, err := strconv.ParseFloat(num, 64)
+			if err != nil {
+				return 0, kind, false
+			}
+			if cur >= 0 {
+				return 0, kind, false // 5三: not a number
+			}
+			cur, curDigits, prevDigit = v, len(strings.SplitN(num, ".", 2)[0]), -1
+			if strings.Contains(num, ".") {
+				curDigits = 99 // 1.5 is never the colloquial tail digit
+			}
+			rs = rs[j:]
+			continue
+		case r == '多' || r == '余' || r == '几':
+			if r == '几' && cur < 0 {
+				cur, curDigits = 0, 1
+			}
+		default:
+			if d, ok := cnDigits[r]; ok {
+				sawCN = true
+				if d == 0 {
+					zero, prevDigit = true, -1
+					break
+				}
+				if cur >= 0 && prevDigit >= 0 {
+					if d == prevDigit+1 {
+						break // 两三千, 三四万: a range, keep the lower
+					}
+					cur, curDigits = cur*10+d, curDigits+1
+				} else if cur >= 0 {
+					return 0, kind, false
+				} else {
+					cur, curDigits = d, 1
+				}
+				prevDigit = d
+				break
+			}
+			u, ok := cnUnits[r]
+			if !ok {
+				return 0, kind, false
+			}
+			sawUnit, prevDigit = true, -1
+			switch {
+			case u < 1e4:
+				if cur < 0 {
+					cur = 1 // 十 = 10, 百 alone reads as 一百
+				}
+				section += cur * u
+				lastUnit = u
+			case u == 1e4:
+				total += (section + max(cur, 0)) * u
+				if section == 0 && cur < 0 && total == 0 {
+					total = u
+				}
+				section, lastUnit = 0, u
+			default:
+				total = (total + section + max(cur, 0)) * u
+				section, lastUnit = 0, u
+			}
+			cur, curDigits, zero = -1, 0, false
+		}
+		rs = rs[size:]
+	}
+	if cur >= 0 {
+		if lastUnit >= 100 && !zero && curDigits == 1 {
+			cur *= lastUnit / 10
+		}
+		section += cur
+	}
+	total += section
+	switch {
+	case sawUnit:
+		kind = numWord
+	case sawCN:
+		kind = numCN
+	}
+	return total, kind, !math.IsInf(total, 0)
+}
+
+// isHanRune reports whether r is a Chinese character.
+func isHanRune(r rune) bool { return unicode.Is(unicode.Han, r) }
