@@ -5,5 +5,6 @@ package api
 func (s *Server) routes() {
 	s.registerHealth()
 	s.registerTokens()
+	s.registerWeb()
 	s.registerChat()
 }

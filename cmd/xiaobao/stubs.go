@@ -13,6 +13,3 @@ func runClassify(ctx context.Context, m *Main, args []string) error {
 func runTriage(ctx context.Context, m *Main, args []string) error {
 	return errors.New("triage: not built yet")
 }
-func runEval(ctx context.Context, m *Main, args []string) error {
-	return errors.New("eval: not built yet")
-}
