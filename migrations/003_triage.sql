@@ -13,9 +13,11 @@ CREATE TABLE cases (
     session_id         text        NOT NULL DEFAULT '',
     channel            text        NOT NULL CHECK (channel IN ('chat', 'api')),
 
-    -- The facts 第十三条 of 《银行业保险业消费投诉处理管理办法》 asks for.
-    name               text        NOT NULL CHECK (name <> ''),
-    phone              text        NOT NULL CHECK (phone ~ '^[0-9]{7,15}$'),
+    -- The facts 第十三条 of 《银行业保险业消费投诉处理管理办法》 asks for. Name
+    -- and phone are empty only for a chat handoff before the consumer gave
+    -- them; replies then reach the consumer through the chat session.
+    name               text        NOT NULL DEFAULT '',
+    phone              text        NOT NULL DEFAULT '' CHECK (phone ~ '^([0-9]{7,15})?$'),
     institution        text        NOT NULL DEFAULT '',
     institution_raw    text        NOT NULL DEFAULT '',
     request            text        NOT NULL DEFAULT '',

@@ -66,6 +66,15 @@ type Config struct {
 	// RoutingFile is XIAOBAO_ROUTING_FILE, the institutions and routing rules
 	// (YAML). Defaults to the embedded file.
 	RoutingFile string
+	// WSConnsPerIP is XIAOBAO_WS_CONNS_PER_IP, concurrent chat websockets
+	// per address. Defaults to 30.
+	WSConnsPerIP int
+	// WSMessagesPerMinute is XIAOBAO_WS_MSGS_PER_MIN per connection.
+	// Defaults to 30.
+	WSMessagesPerMinute int
+	// WSIPMessagesPerMinute is XIAOBAO_WS_IP_MSGS_PER_MIN across one
+	// address's connections. Defaults to 240.
+	WSIPMessagesPerMinute int
 	// RetentionDays is XIAOBAO_RETENTION_DAYS: transcripts of closed cases are
 	// purged after this many days. Defaults to 365.
 	RetentionDays int
@@ -125,6 +134,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.DeadlineDays = integer("XIAOBAO_DEADLINE_DAYS", 15, 1, 365)
 	c.ComplexDeadlineDays = integer("XIAOBAO_COMPLEX_DEADLINE_DAYS", 30, 1, 365)
 	c.ExtensionDays = integer("XIAOBAO_EXTENSION_DAYS", 30, 0, 365)
+	c.WSConnsPerIP = integer("XIAOBAO_WS_CONNS_PER_IP", 30, 1, 1000000)
+	c.WSMessagesPerMinute = integer("XIAOBAO_WS_MSGS_PER_MIN", 30, 1, 1000000)
+	c.WSIPMessagesPerMinute = integer("XIAOBAO_WS_IP_MSGS_PER_MIN", 240, 1, 100000000)
 	c.RetentionDays = integer("XIAOBAO_RETENTION_DAYS", 365, 1, 36500)
 	switch v := getenv("XIAOBAO_WORKING_DAYS"); v {
 	case "", "0", "false":

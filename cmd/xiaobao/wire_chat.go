@@ -20,5 +20,9 @@ func (m *Main) newChat(kb *knowledge.Store, tri *triage.Service, reg prometheus.
 		AllowedOrigins: m.Config.AllowedOrigins,
 		TurnTimeout:    m.Config.LLMTimeout + 12*time.Second,
 		Registry:       reg,
+
+		MaxConnsPerIP:       m.Config.WSConnsPerIP,
+		MessagesPerMinute:   m.Config.WSMessagesPerMinute,
+		IPMessagesPerMinute: m.Config.WSIPMessagesPerMinute,
 	})
 }

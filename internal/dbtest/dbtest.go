@@ -177,6 +177,13 @@ func buildTemplate(ctx context.Context, base, name string) error {
 	if exists {
 		return nil
 	}
+	// Templates of older schemas are garbage now; one in use stays.
+	if rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'xbt\\_tpl\\_%' AND datname <> $1", name); err == nil {
+		old, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+		for _, o := range old {
+			_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{o}.Sanitize())
+		}
+	}
 	building := name + "_build"
 	_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{building}.Sanitize()+" WITH (FORCE)")
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{building}.Sanitize()); err != nil {
@@ -207,4 +214,27 @@ func withDB(base, name string) (string, error) {
 	}
 	u.Path = "/" + name
 	return u.String(), nil
+}
+
+// EmptyDB creates an unmigrated database for one test (migration tests) and
+// drops it afterwards.
+func EmptyDB(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	base := BaseURL(t)
+	name := fmt.Sprintf("xbt_%d_empty_%d", os.Getpid(), seq.Add(1))
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", EnvURL, err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatalf("creating empty database: %v", err)
+	}
+	t.Cleanup(func() { dropDB(context.WithoutCancel(ctx), base, name) })
+	u, err := withDB(base, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
