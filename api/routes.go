@@ -7,4 +7,6 @@ func (s *Server) routes() {
 	s.registerTokens()
 	s.registerWeb()
 	s.registerChat()
+	s.registerCases()
+	s.registerKB()
 }

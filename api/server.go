@@ -17,6 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/xiaobao-cn/xiaobao/chat"
+	"github.com/xiaobao-cn/xiaobao/knowledge"
+	"github.com/xiaobao-cn/xiaobao/triage"
 )
 
 // Config configures a Server. Zero values take the documented defaults.
@@ -38,6 +40,12 @@ type Config struct {
 	// MaxBodyBytes limits JSON request bodies. Defaults to 1 MiB; uploads
 	// have their own limit.
 	MaxBodyBytes int64
+	// Triage serves the handler API (cases, queue, live events) and the
+	// supervisor statistics; nil leaves them unmounted.
+	Triage *triage.Service
+	// Knowledge serves the knowledge-base search and staff API; nil leaves
+	// them unmounted.
+	Knowledge *knowledge.Store
 }
 
 func (c *Config) setDefaults() {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -15,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/xiaobao-cn/xiaobao/triage"
 )
 
 // webFiles holds the consumer widget, the demo page, the three staff consoles
@@ -56,11 +59,15 @@ func loadWebAssets() (map[string]*webAsset, error) {
 			return err
 		}
 		name := strings.TrimPrefix(p, "web/")
-		if strings.HasSuffix(name, "README.md") || strings.HasSuffix(name, "LICENSE") || strings.HasSuffix(name, "NOTICE") {
-			// Provenance files stay in the repository, not on the wire.
+		if strings.HasSuffix(name, "README.md") {
+			// Provenance notes stay in the repository.
 			return nil
 		}
 		ctype := mime.TypeByExtension(path.Ext(name))
+		if base := path.Base(name); base == "LICENSE" || base == "NOTICE" {
+			// Vendored code's licence travels with it.
+			ctype = "text/plain; charset=utf-8"
+		}
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
@@ -76,6 +83,13 @@ func loadWebAssets() (map[string]*webAsset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading embedded web assets: %w", err)
 	}
+	// The taxonomy's Chinese names come from the triage package itself, so
+	// the consoles can never disagree with the server about them.
+	tax, err := taxonomyScript()
+	if err != nil {
+		return nil, err
+	}
+	assets["assets/taxonomy.js"] = &webAsset{body: tax, ctype: "text/javascript; charset=utf-8"}
 	// Pages are stamped after every other asset has its etag.
 	for _, a := range assets {
 		if !a.page {
@@ -112,6 +126,20 @@ func (a *webAsset) finish() {
 	if buf.Len() < len(a.body)*9/10 {
 		a.gz = buf.Bytes()
 	}
+}
+
+// taxonomyScript renders the taxonomy as a script that sets
+// window.XB_TAXONOMY (a script file, because the CSP forbids inline code).
+func taxonomyScript() ([]byte, error) {
+	b, err := json.Marshal(map[string]any{
+		"products": triage.Products, "reasons": triage.Reasons, "flags": triage.Flags,
+		"demands": triage.Demands, "intents": triage.Intents, "statuses": triage.Statuses,
+		"outcomes": triage.Outcomes,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("encoding taxonomy: %w", err)
+	}
+	return fmt.Appendf(nil, "/* Generated from the triage taxonomy. */\nwindow.XB_TAXONOMY = %s;\n", b), nil
 }
 
 func compressible(ctype string) bool {

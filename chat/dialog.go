@@ -36,6 +36,12 @@ func (e *Engine) message(t *turn, text string) {
 	case stageConfirm:
 		e.confirmAnswer(t, text, c)
 	case stageStatus:
+		if !trackingRE.MatchString(text) && !bare4RE.MatchString(text) {
+			// Not a tracking number or digits: the consumer moved on.
+			st.Stage = stageIdle
+			e.idle(t, text, c)
+			return
+		}
 		e.statusAnswer(t, text)
 	default:
 		e.idle(t, text, c)
@@ -65,7 +71,7 @@ func (e *Engine) alerts(t *turn, c triage.Classification) {
 
 func (e *Engine) idle(t *turn, text string, c triage.Classification) {
 	st := t.st()
-	if trackingRE.MatchString(text) || c.Intent == "status" {
+	if trackingRE.MatchString(text) || (c.Intent == "status" && containsAny(text, statusWords...)) {
 		e.startStatus(t, text)
 		return
 	}
@@ -157,6 +163,10 @@ func (e *Engine) answer(t *turn, question string, standalone bool) {
 	}
 	t.sayWith(o, map[string]any{"question": question, "chunk_ids": chunkIDs})
 }
+
+// statusWords back up the intent model before a status lookup starts, so an
+// angry "有没有人管管" is not mistaken for a progress query.
+var statusWords = []string{"进度", "结果", "编号", "查", "处理到", "回复", "怎么样了", "受理", "处理了没", "有消息"}
 
 var trackingRE = regexp.MustCompile(`(?i)TS\s*-?\s*(\d{8})\s*-\s*(\d{4,6})`)
 var last4RE = regexp.MustCompile(`(?:尾号|后四位|后4位|末四位)[^\d]{0,4}(\d{4})`)

@@ -301,15 +301,16 @@ func isNoAmount(n string) bool {
 }
 
 // looksLikeQuestion spots an interruption such as "投诉一般多久有结果？".
+// It needs a question's surface form: answers to a slot ("把钱退回我卡上")
+// often look like questions to the intent model, and a false interruption
+// loses the answer.
 func looksLikeQuestion(text string, c triage.Classification) bool {
 	s := strings.TrimSpace(text)
-	if c.Intent == "question" && c.IntentConfidence >= 0.6 {
-		return true
-	}
 	if strings.HasSuffix(s, "?") || strings.HasSuffix(s, "？") {
 		return true
 	}
-	return containsAny(s, "吗？", "怎么办", "多久", "是不是", "能不能", "可不可以", "合法吗", "有没有规定")
+	marked := containsAny(s, "吗", "怎么办", "多久", "是不是", "能不能", "可不可以", "合法", "有没有规定", "为什么", "怎么", "如何", "什么")
+	return marked && c.Intent == "question"
 }
 
 var editRE = regexp.MustCompile(`写错|填错|说错|搞错|弄错|改成|改为|改一下|更正|不对，|不对,|应该是|不是.{1,12}是`)

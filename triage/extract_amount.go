@@ -34,6 +34,9 @@ type amountSpan struct {
 	end      int
 	strength int // 3 explicit currency, 2 number word, 1 money context
 	cue      bool
+	// limit marks a credit line or threshold ("额度五万", "超过5万要预约"),
+	// which is money written down but not money in dispute.
+	limit bool
 }
 
 // findAmounts returns the money amounts in free text, in order.
@@ -51,6 +54,13 @@ func findAmounts(text string) []amountSpan {
 // follows a money verb (扣了, 被骗, 转了, 亏了 …), else the first with an
 // explicit currency or number word, else the first at all.
 func mainAmount(spans []amountSpan) (float64, bool) {
+	var disputed []amountSpan
+	for _, sp := range spans {
+		if !sp.limit {
+			disputed = append(disputed, sp)
+		}
+	}
+	spans = disputed
 	if len(spans) == 0 {
 		return 0, false
 	}
@@ -112,11 +122,18 @@ var (
 		"赔", "退", "亏", "亏了", "损失", "骗", "骗了", "骗走", "刷", "刷了", "金额", "费", "款", "额度", "共计", "合计", "一共", "总共", "余额", "充", "充了",
 		"花了", "买了", "投了", "投", "本金", "贷", "贷了", "到手", "多收", "少给", "盗刷", "扣除", "被扣", "保费", "保额", "理赔", "赔付", "工资", "押金", "定金",
 		"分红", "收益", "利息", "罚息", "违约金", "滞纳金", "保证金", "解冻费", "服务费", "手续费", "年费", "会员费", "现金", "差价", "价值", "买", "卖", "交易",
+		"共", "金", "转账", "账", "取现", "现", "汇", "汇款", "提现", "充值", "缴", "缴纳",
 	}
 	// moneyCueAfter follow a bare number that is money: "3000的手续费".
 	moneyCueAfter = []string{"年费", "手续费", "的手续费", "利息", "的利息", "违约金", "滞纳金", "保证金", "会员费", "服务费", "的年费", "的保费", "保费", "的费用", "费用", "现金", "的现金", "额度", "的额度", "定期", "的定期", "的理财", "理财", "的贷款", "贷款"}
 	// cueVerbs mark the amount a complaint is about, for mainAmount.
 	cueVerbs = []string{"扣", "转", "骗", "亏", "损失", "盗刷", "刷", "借", "欠", "贷", "投", "买", "存", "收", "交", "付", "取", "赔", "退", "少给", "多收", "被"}
+)
+
+// Limits and thresholds: "额度提到十万", "超过5万要预约", "5万以上".
+var (
+	limitBefore = []string{"额度", "提额", "提到", "限额", "超过", "满", "降到", "从", "升到", "调到", "最高", "最多", "上限", "起点", "门槛", "保额", "奖品", "中奖", "放", "批", "给我办", "可以借", "能借", "能贷", "可以贷"}
+	limitAfter  = []string{"以上", "以下", "额度", "的额度", "限额", "上限", "起", "的分期要", "的分期"}
 )
 
 // scanAmounts finds every numeral run in text and rates how surely it is
@@ -135,8 +152,8 @@ func scanAmounts(text string, lenient bool) []amountSpan {
 		end := scanNumeralRun(lower, i)
 		i = end
 		run := lower[start:end]
-		if !strings.ContainsFunc(run, func(r rune) bool { _, d := cnDigits[r]; return (r >= '0' && r <= '9') || d || r == '十' }) {
-			continue // 千万别, 万一: unit words, not numbers
+		if _, unit := cnUnits[r]; unit && r != '十' && r != '拾' {
+			continue // 千万别, 万一, 日息万五: unit words, not amounts
 		}
 		val, kind, ok := parseNumeral(run)
 		if !ok || val <= 0 || val > 1e12 || math.IsNaN(val) {
@@ -160,11 +177,13 @@ func scanAmounts(text string, lenient bool) []amountSpan {
 			}
 			i = end
 		}
-		before, after := lower[:start], lower[end:]
+		before, after := strings.TrimRight(lower[:start], "」』”\"')）) "), lower[end:]
 		sp := amountSpan{yuan: math.Round(val*100) / 100, start: start, end: end}
 		sp.strength = rateAmount(before, after, run, val, kind, lenient)
 		if sp.strength > 0 {
-			sp.cue = hasAnySuffix(strings.TrimRight(lastRunes(before, 4), "了 "), cueVerbs) || hasAnySuffix(lastRunes(before, 3), cueVerbs)
+			sp.cue = containsAny(lastRunes(before, 4), cueVerbs)
+			sp.limit = containsAny(lastRunes(before, 4), limitBefore) || hasAnyPrefix(strings.TrimLeft(after, "多余块元钱 "), limitAfter)
+			sp.yuan += jiaoAfter(after)
 			out = append(out, sp)
 		}
 	}
@@ -222,10 +241,18 @@ func rateAmount(before, after, run string, val float64, kind numKind, lenient bo
 	if val < 10 {
 		return 0
 	}
-	if hasAnySuffix(lastRunes(tb, 3), moneyCues) || hasAnySuffix(strings.TrimSuffix(lastRunes(tb, 5), "了"), moneyCues) || hasAnyPrefix(trail, moneyCueAfter) {
+	if containsAny(lastRunes(tb, 4), moneyCues) || hasAnyPrefix(trail, moneyCueAfter) {
 		return 1
 	}
 	return 0
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// thousandsGroup reports whether s starts with exactly three digits, as
+// after the comma in 1,500; "360,1440" is a list, not a number.
+func thousandsGroup(s string) bool {
+	return len(s) >= 3 && isDigit(s[0]) && isDigit(s[1]) && isDigit(s[2]) && (len(s) == 3 || !isDigit(s[3]))
 }
 
 func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
@@ -240,7 +267,9 @@ func scanNumeralRun(s string, i int) int {
 		case numeralRune(r):
 			j += size
 			end = j
-		case (r == ',' || r == '.') && j > i && j+1 < len(s) && s[j-1] >= '0' && s[j-1] <= '9' && s[j+1] >= '0' && s[j+1] <= '9':
+		case r == '.' && j > i && j+1 < len(s) && isDigit(s[j-1]) && isDigit(s[j+1]):
+			j += size
+		case r == ',' && j > i && isDigit(s[j-1]) && thousandsGroup(s[j+1:]):
 			j += size
 		default:
 			return end
@@ -280,7 +309,7 @@ func parseNumeral(run string) (float64, numKind, bool) {
 		switch {
 		case r >= '0' && r <= '9':
 			j := 0
-			for j < len(rs) && ((rs[j] >= '0' && rs[j] <= '9') || rs[j] == ',' || rs[j] == '.') {
+			for j < len(rs) && (isDigit(rs[j]) || (rs[j] == ',' && thousandsGroup(rs[j+1:])) || (rs[j] == '.' && j+1 < len(rs) && isDigit(rs[j+1]))) {
 				j++
 			}
 			num := strings.ReplaceAll(rs[:j], ",", "")
@@ -361,6 +390,29 @@ func parseNumeral(run string) (float64, numKind, bool) {
 		kind = numCN
 	}
 	return total, kind, !math.IsInf(total, 0)
+}
+
+// jiaoAfter reads the tenths in "38块6" or "3元5角": a single digit right
+// after 块/元 that is not the start of another number.
+func jiaoAfter(after string) float64 {
+	rest, ok := strings.CutPrefix(after, "块")
+	if !ok {
+		if rest, ok = strings.CutPrefix(after, "元"); !ok {
+			return 0
+		}
+	}
+	r, size := utf8.DecodeRuneInString(rest)
+	d, isCN := cnDigits[r]
+	if r >= '0' && r <= '9' {
+		d, isCN = float64(r-'0'), true
+	}
+	if !isCN || d == 0 {
+		return 0
+	}
+	if next, _ := utf8.DecodeRuneInString(rest[size:]); numeralRune(next) || next == '.' {
+		return 0
+	}
+	return d / 10
 }
 
 // isHanRune reports whether r is a Chinese character.

@@ -92,19 +92,18 @@ var institutionTable = []institution{
 	{"中银消费金融", KindLender, nil},
 	{"兴业消费金融", KindLender, nil},
 	{"捷信", KindLender, []string{"捷信消费金融"}},
-	{"平安普惠", KindLender, nil},
 	{"宜人贷", KindLender, nil},
 	{"洋钱罐", KindLender, nil},
 	{"优分期", KindLender, nil},
 	{"小赢卡贷", KindLender, nil},
 	{"省呗", KindLender, nil},
 	// Insurers.
-	{"中国人寿", KindInsurer, []string{"国寿", "中国人寿保险"}},
-	{"中国平安", KindInsurer, []string{"平安保险", "平安人寿", "平安财险", "平安产险", "平安车险", "平安好医生"}},
+	{"中国人寿", KindInsurer, []string{"国寿", "中国人寿保险", "人寿"}},
+	{"中国平安", KindInsurer, []string{"平安保险", "平安人寿", "平安财险", "平安产险", "平安车险", "平安好医生", "平安普惠", "平安e生保", "平安健康"}},
 	{"太平洋保险", KindInsurer, []string{"太保", "中国太保", "太平洋人寿", "太平洋财险", "太平洋产险", "cpic"}},
 	{"中国人保", KindInsurer, []string{"人保", "人保财险", "中国人民保险", "人保寿险", "picc"}},
 	{"泰康人寿", KindInsurer, []string{"泰康", "泰康保险"}},
-	{"新华保险", KindInsurer, []string{"新华人寿"}},
+	{"新华保险", KindInsurer, []string{"新华人寿", "新华"}},
 	{"友邦保险", KindInsurer, []string{"友邦"}},
 	{"太平人寿", KindInsurer, []string{"中国太平", "太平保险"}},
 	{"阳光保险", KindInsurer, []string{"阳光人寿", "阳光财险"}},
@@ -118,7 +117,7 @@ var institutionTable = []institution{
 	// Brokers, futures companies and fund platforms.
 	{"中信证券", KindBroker, nil},
 	{"中信建投证券", KindBroker, []string{"中信建投"}},
-	{"华泰证券", KindBroker, []string{"涨乐财富通"}},
+	{"华泰证券", KindBroker, []string{"涨乐财富通", "华泰"}},
 	{"国泰君安证券", KindBroker, []string{"国泰君安"}},
 	{"海通证券", KindBroker, nil},
 	{"招商证券", KindBroker, nil},
@@ -158,7 +157,7 @@ var (
 	exactIndex = map[string]*institution{}
 	// genericSuffixes end names of institutions not in the table; a name
 	// ending in one of them is kept as written.
-	genericSuffixes = []string{"农商银行", "村镇银行", "消费金融", "银行", "人寿", "财险", "保险", "证券", "期货", "基金", "信托", "小贷"}
+	genericSuffixes = []string{"农商银行", "村镇银行", "消费金融", "银行", "人寿", "财险", "保险公司", "证券公司", "证券", "信托", "小贷"}
 )
 
 func init() {
@@ -219,12 +218,14 @@ func findInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 	text = truncateRunes(text, maxScanRunes)
 	lower := asciiLower(text)
 	var regulator *institutionMatch
+	skipUntil := 0 // end of an alias that was skipped: no generic name inside it
 	for i, r := range lower {
 		for _, e := range aliasIndex[r] {
 			if !strings.HasPrefix(lower[i:], e.alias) {
 				continue
 			}
 			if skipMention(lower, i, e) {
+				skipUntil = i + len(e.alias)
 				break
 			}
 			m := institutionMatch{name: e.inst.name, kind: e.inst.kind, inst: e.inst, pos: i}
@@ -235,11 +236,18 @@ func findInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 				if regulator == nil {
 					regulator = &m
 				}
+				skipUntil = i + len(e.alias)
 				break
+			}
+			if genericFamily[m.name] && !tableOnly {
+				// "浙江农商银行" is a bank of its own, not the generic family.
+				if name := genericName(text, lower, i); name != "" {
+					return institutionMatch{name: name, kind: KindBank, pos: i}, true
+				}
 			}
 			return m, true
 		}
-		if !tableOnly && isGenericEnd(lower, i) {
+		if !tableOnly && i >= skipUntil && isGenericEnd(lower, i) {
 			if name := genericName(text, lower, i); name != "" {
 				return institutionMatch{name: name, kind: genericKind(name), pos: i}, true
 			}
@@ -251,6 +259,10 @@ func findInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 	return institutionMatch{}, false
 }
 
+// genericFamily are table entries that name a kind of bank rather than
+// one bank; a place name before them makes a name of its own.
+var genericFamily = map[string]bool{"农村商业银行": true, "农村信用社": true, "村镇银行": true}
+
 // skipMention reports whether the alias at byte i is not an institution
 // the consumer is complaining about: a chat channel, a word that merely
 // contains the alias, or the regulator they complained to.
@@ -258,7 +270,7 @@ func skipMention(lower string, i int, e aliasEntry) bool {
 	before, after := lower[:i], lower[i+len(e.alias):]
 	switch e.alias {
 	case "微信":
-		for _, p := range []string{"加", "加了", "通过", "用", "发", "加我", "加他", "加她", "在"} {
+		for _, p := range []string{"加", "加了", "通过", "用", "发", "加我", "加他", "加她", "在", "回", "只收", "的"} {
 			if strings.HasSuffix(before, p) {
 				return true
 			}
@@ -279,13 +291,13 @@ func skipMention(lower string, i int, e aliasEntry) bool {
 		// Shopping on JD is not a JD Finance complaint unless money is.
 		return !strings.Contains(lower, "白条") && !strings.Contains(lower, "金条") && !strings.Contains(lower, "京东金融") &&
 			(strings.HasPrefix(after, "上") || strings.HasPrefix(after, "买") || strings.HasPrefix(after, "购物") || strings.HasPrefix(after, "商城"))
-	case "民生", "华夏", "平安", "光大", "兴业", "中信", "招商", "广发", "浙商", "太平", "泰康", "友邦", "众安", "网商", "富途", "新华":
+	case "民生", "华夏", "平安", "光大", "兴业", "中信", "招商", "广发", "浙商", "太平", "泰康", "友邦", "众安", "网商", "富途", "华泰":
 		// Short aliases are also ordinary words (民生问题, 平安无事).
-		for _, s := range []string{"问题", "无事", "是福", "夜", "大道", "引资", "局", "社区", "工程", "门", "大街", "路"} {
-			if strings.HasPrefix(after, s) {
-				return true
-			}
-		}
+		return hasAnyPrefix(after, []string{"问题", "无事", "是福", "夜", "大道", "引资", "局", "社区", "工程", "门", "大街", "路"})
+	case "新华":
+		return hasAnyPrefix(after, []string{"书店", "社", "网", "字典", "路", "街"})
+	case "人寿":
+		return hasAnyPrefix(after, []string{"险", "保险"})
 	case "人行":
 		// 人行道 is a pavement; 个人行为 is behaviour.
 		return strings.HasPrefix(after, "道") || strings.HasPrefix(after, "为") || strings.HasSuffix(before, "个") || strings.HasSuffix(before, "本")
@@ -316,7 +328,8 @@ func skipMention(lower string, i int, e aliasEntry) bool {
 				return true
 			}
 		}
-		if strings.HasSuffix(before, "冒充") || strings.HasSuffix(before, "自称") || strings.HasSuffix(before, "说是") {
+		trimmed := strings.TrimRight(before, "「“\"'《(（ ")
+		if hasAnySuffix(trimmed, []string{"冒充", "自称", "假冒", "自称是"}) {
 			return true
 		}
 	}
@@ -343,20 +356,26 @@ func isGenericEnd(lower string, i int) bool {
 }
 
 // genericName reads an unknown institution name such as "鼎盛银行" or
-// "众诚保险": up to six Han characters before the suffix, stopping at words
-// that cannot be part of a name. Bare suffixes ("银行") and references
-// ("你们银行", "那家银行") are not names.
+// "众诚保险公司": two to four Han characters before the suffix that stand
+// on their own (after the start of the text, punctuation or a word like
+// 在/是/找), so that "想问银行" or "冒充保险公司" are not read as names.
+// References ("你们银行", "那家银行") are not names either.
 func genericName(text, lower string, i int) string {
 	var suffix string
 	for _, s := range genericSuffixes {
 		if strings.HasPrefix(lower[i:], s) {
-			suffix = text[i : i+len(s)]
+			suffix = strings.TrimSuffix(text[i:i+len(s)], "公司")
 			break
+		}
+	}
+	for _, a := range []string{"农商行", "信用社", "农信社"} {
+		if suffix == "" && strings.HasPrefix(lower[i:], a) {
+			suffix = a
 		}
 	}
 	start := i
 	n := 0
-	for start > 0 && n < 6 {
+	for start > 0 && n < 5 {
 		r, size := utf8.DecodeLastRuneInString(text[:start])
 		if !unicode.Is(unicode.Han, r) || strings.ContainsRune(nameStopRunes, r) {
 			break
@@ -365,10 +384,19 @@ func genericName(text, lower string, i int) string {
 		n++
 	}
 	prefix := text[start:i]
-	if utf8.RuneCountInString(prefix) < 2 {
+	if c := utf8.RuneCountInString(prefix); c < 2 || c > 4 {
 		return ""
 	}
-	for _, bad := range []string{"你们", "他们", "我们", "那家", "这家", "哪家", "某家", "某个", "各家", "几家", "其他", "别的", "商业", "国有", "外资", "地方", "手机", "网上", "个人", "正规", "所有", "大型", "小型", "一家", "两家", "三家", "五家"} {
+	// A bare 银行 needs a word before the name ("在哈尔滨银行"): at the
+	// start of a sentence "硬币银行必须收吗" is no name.
+	r, _ := utf8.DecodeLastRuneInString(text[:start])
+	switch {
+	case start > 0 && unicode.Is(unicode.Han, r) && !strings.ContainsRune(nameBoundaryRunes, r):
+		return ""
+	case suffix == "银行" && (start == 0 || !strings.ContainsRune(nameBoundaryRunes, r)):
+		return ""
+	}
+	for _, bad := range []string{"你们", "他们", "我们", "那家", "这家", "哪家", "某家", "各家", "几家", "其他", "别的", "商业", "国有", "外资", "地方", "手机", "网上", "个人", "正规", "所有", "大型", "小型", "一家", "两家", "三家", "五家", "冒充", "自称", "假", "投诉", "联系", "问", "希望", "觉得", "告诉", "通过", "什么", "时候", "之后", "以后", "如果", "最近", "打开", "请", "怎么", "硬币", "规定", "赎回", "转账", "支持", "换", "离", "至", "资产", "村里", "当地", "本地"} {
 		if strings.Contains(prefix, bad) {
 			return ""
 		}
@@ -378,7 +406,10 @@ func genericName(text, lower string, i int) string {
 
 // nameStopRunes cannot appear in the part of an institution name before
 // its suffix; they mark where the sentence around it begins.
-const nameStopRunes = "在的了是我你他她它们去到从向给把被让跟和与或对说找办买用存取借欠要这那个家些某款卡里下每张钱"
+const nameStopRunes = "在的了是我你他她它们去到从向给把被让跟和与或对说找办买用存取借欠要这那个家些某款卡里下每张钱叫打先"
+
+// nameBoundaryRunes may stand right before an institution name.
+const nameBoundaryRunes = "在的了是我去到从向给把被跟和与或对找办叫家"
 
 func genericKind(name string) string {
 	switch {

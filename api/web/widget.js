@@ -29,7 +29,9 @@
     description: ["text", "off", "请说说事情经过，越具体越好"],
     demand: ["text", "off", "您希望怎么解决？例如：退款、赔偿、停止骚扰"],
     consent: ["text", "off", "请选择“同意”或“不同意”"],
-    confirm: ["text", "off", "请核对上面的信息，点“确认”提交"]
+    confirm: ["text", "off", "请核对上面的信息，点“确认”提交"],
+    tracking_no: ["text", "off", "请输入投诉编号，例如 TS20261123-4821"],
+    phone_last4: ["numeric", "off", "请输入登记手机号的后 4 位数字"]
   };
 
   // Storage can throw (private modes, sandboxed frames): degrade to memory.
@@ -61,6 +63,9 @@
     (kids || []).forEach(function (c) { if (c != null) n.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return n;
   }
+
+  // icon is decoration: screen readers skip it, the words carry the meaning.
+  function icon(e) { return el("span", { "aria-hidden": "true", text: e + " " }); }
 
   function fmtDate(s) {
     if (!s) return "";
@@ -133,7 +138,7 @@
     ".me .bubble{background:var(--pri);color:#fff;border-bottom-right-radius:3px}",
     ".bot .bubble{background:var(--soft);border-bottom-left-radius:3px}",
     ".bot .bubble:empty{display:none}",
-    ".pending .bubble{opacity:.7}",
+    ".me.pending .bubble{background:#3f6a99;outline:2px dashed #0b5cad;outline-offset:1px}",
     '.pending .time::after{content:" 待发送"}',
     ".time{font-size:.72em;color:var(--mut);margin-top:.15em}",
     ".notice{align-self:center;margin:0;font-size:.85em;color:var(--mut);text-align:center}",
@@ -212,11 +217,16 @@
       ui.conn, ui.alerts, ui.lookup, ui.log, ui.quick, ui.form, ui.hint,
       el("footer", { class: "foot" }, [el("span", { text: "请勿在对话中发送密码、验证码或完整银行卡号。" }), ui.handoff])
     ]);
-    ui.root = el("div", { class: "root" }, [ui.launcher, ui.panel]);
+    // lang makes screen readers use a Chinese voice on any host page.
+    ui.root = el("div", { class: "root", lang: "zh-CN" }, [ui.launcher, ui.panel]);
     ui.panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { e.preventDefault(); toggle(false); } });
     ui.input.addEventListener("keydown", function (e) {
       // Enter sends; Shift+Enter is a new line; never send mid-IME composition.
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); submitText(); }
+    });
+    ui.log.addEventListener("scroll", function () {
+      var l = ui.log;
+      state.pinned = l.scrollHeight - l.scrollTop - l.clientHeight < 60;
     });
     ui.input.addEventListener("input", function () { sset("draft", ui.input.value || null); grow(); });
     root.appendChild(ui.root);
@@ -228,8 +238,8 @@
     var msg = el("p", { class: "formerr", role: "alert" });
     var form = el("form", { class: "lookup", id: "xb-lookup", hidden: true, "aria-label": "查询投诉进度", onsubmit: function (e) {
       e.preventDefault();
-      var t = tn.value.trim().toUpperCase(), d = p4.value.trim();
-      if (!/^TS\d{8}-\d{3,}$/.test(t)) { msg.textContent = "受理编号格式应为 TS 加日期和序号，例如 TS20250101-0001"; tn.focus(); return; }
+      var t = tn.value.replace(/[\s\u3000]/g, "").toUpperCase().replace(/^(TS\d{8})(\d{4})$/, "$1-$2"), d = p4.value.trim();
+      if (!/^TS\d{8}-\d{4}$/.test(t)) { msg.textContent = "受理编号格式应为 TS 加日期和序号，例如 TS20250101-0001"; tn.focus(); return; }
       if (!/^\d{4}$/.test(d)) { msg.textContent = "请填写登记手机号的后 4 位数字"; p4.focus(); return; }
       msg.textContent = "";
       sendAction({ name: "status", tracking_no: t, phone_last4: d });
@@ -250,7 +260,7 @@
   }
 
   // ---- state ----
-  var state = { open: false, big: false, ws: null, ready: false, attempt: 0, timer: 0, expecting: "", sessionId: sget("session") || "", unread: 0, started: false };
+  var state = { open: false, big: false, ws: null, ready: false, attempt: 0, timer: 0, expecting: "", sessionId: sget("session") || "", unread: 0, started: false, pinned: true };
   // outbox keeps every consumer frame until the server has surely seen it;
   // resending is safe because client_msg_id makes messages idempotent.
   var outbox = [];
@@ -261,36 +271,53 @@
     sset("outbox", outbox.length ? JSON.stringify(outbox.slice(-30).map(function (i) { return { frame: i.frame, sent: i.sent }; })) : null);
   }
 
-  function toggle(open) {
+  // toggle opens or closes the panel; quiet (restoring the panel on a new
+  // page of the same site) does not move the keyboard focus.
+  function toggle(open, quiet) {
     state.open = open;
+    sset("open", open ? "1" : null);
     ui.panel.hidden = !open;
     ui.root.classList.toggle("is-open", open);
     ui.launcher.setAttribute("aria-expanded", String(open));
     if (open) {
-      state.unread = 0; ui.badge.hidden = true;
+      state.unread = 0; setUnread();
       connect();
-      ui.input.focus();
+      grow();
+      if (!quiet) ui.input.focus();
       scrollDown(true);
-    } else {
+    } else if (!quiet) {
       ui.launcher.focus();
     }
+  }
+
+  function setUnread() {
+    ui.badge.textContent = String(state.unread);
+    ui.badge.hidden = !state.unread;
+    ui.launcher.setAttribute("aria-label", TITLE + (state.unread ? "，" + state.unread + " 条新消息" : ""));
   }
 
   function setBig(on) {
     state.big = on;
     ui.root.classList.toggle("big", on);
     ui.big.setAttribute("aria-pressed", String(on));
+    grow();
     try { if (local) local.setItem("xiaobao:big", on ? "1" : "0"); } catch (e) { /* quota */ }
   }
 
+  // grow fits the input to its text, up to about six lines.
   function grow() {
-    ui.input.style.height = "auto";
-    ui.input.style.height = Math.min(ui.input.scrollHeight, 160) + "px";
+    var i = ui.input;
+    if (ui.panel.hidden) return; // nothing to measure; toggle() grows on open
+    i.style.height = "auto";
+    var h = i.scrollHeight + i.offsetHeight - i.clientHeight;
+    i.style.height = Math.min(h, 160) + "px";
+    i.style.overflowY = h > 160 ? "auto" : "hidden";
   }
 
+  // scrollDown follows new messages unless the consumer has scrolled up to
+  // read something earlier.
   function scrollDown(force) {
-    var l = ui.log;
-    if (force || l.scrollHeight - l.scrollTop - l.clientHeight < 120) l.scrollTop = l.scrollHeight;
+    if (force || state.pinned) ui.log.scrollTop = ui.log.scrollHeight;
   }
 
   // ---- connection ----
@@ -346,12 +373,14 @@
     if (retrying) ui.conn.appendChild(el("button", { type: "button", class: "link", onclick: function () { state.attempt = 0; reconnectNow(); } }, ["立即重试"]));
   }
 
-  function flush() {
+  // flush sends what the server may not have: everything after a reconnect
+  // (all=true), otherwise only what was not sent on this connection.
+  function flush(all) {
     if (!state.ready) return;
     var left = [];
     outbox.forEach(function (item) {
       if (!item.node && item.frame.type === "message") item.node = addMsg("consumer", item.frame.text);
-      state.ws.send(JSON.stringify(item.frame));
+      if (all === true || !item.sent) state.ws.send(JSON.stringify(item.frame));
       item.sent = true;
       // Actions carry no id to deduplicate; they are sent once.
       if (item.frame.type === "message") left.push(item);
@@ -415,14 +444,21 @@
         setConn("");
         // After a resume the server sends the history first; prune the outbox
         // against it before resending. Without history, resend now.
-        if (state.resuming) state.flushTimer = setTimeout(flush, 1500);
-        else flush();
+        if (state.resuming) state.flushTimer = setTimeout(function () { flush(true); }, 1500);
+        else flush(true);
         break;
-      case "history": clearTimeout(state.flushTimer); renderHistory(f.messages || []); flush(); break;
+      case "history": clearTimeout(state.flushTimer); renderHistory(f.messages || []); flush(true); break;
       case "reply_delta": onDelta(f); break;
       case "error":
-        settle();
-        if (/resume|session/.test(f.code || "")) { sset("resume", null); }
+        if (f.code === "unavailable" || f.code === "rate_limited" || f.code === "no_session") {
+          // Nothing of the turn was stored: keep the message and send it
+          // again shortly (the server drops a duplicate by client_msg_id).
+          outbox.forEach(function (i) { if (i.sent) { i.sent = false; if (i.node) i.node.classList.add("pending"); } });
+          clearTimeout(state.again);
+          state.again = setTimeout(flush, f.code === "rate_limited" ? 8000 : 3000);
+        } else {
+          settle();
+        }
         notice(f.message || "出了点问题，请稍后再试。");
         break;
       default:
@@ -453,7 +489,7 @@
     ]);
     m.bubble = bubble;
     ui.log.appendChild(m);
-    if (role !== "consumer" && !state.open) { state.unread++; ui.badge.textContent = String(state.unread); ui.badge.hidden = false; }
+    if (role !== "consumer" && !state.open && !state.replaying) { state.unread++; setUnread(); }
     scrollDown(role === "consumer");
     return m;
   }
@@ -481,7 +517,7 @@
     m.removeAttribute("aria-busy");
     if (typeof f.text === "string" && (f.text || !end)) m.bubble.textContent = f.text;
     decorate(m, f, live);
-    if (live) { setQuick(f.quick_replies || []); setExpecting(f.expecting || ""); }
+    if (live) { setQuick(quickFor(f)); setExpecting(f.expecting || ""); }
     scrollDown(false);
   }
 
@@ -507,9 +543,9 @@
       sendAction({ name: "feedback", message_id: id, helpful: ok });
       box.replaceChildren(el("span", { text: ok ? "谢谢您的肯定！" : "谢谢反馈，我们会改进。需要的话可以转人工。" }));
     }
-    box.append(el("span", { text: "有帮助吗？" }),
-      el("button", { type: "button", "aria-label": "有帮助", onclick: function () { vote(true); } }, ["👍"]),
-      el("button", { type: "button", "aria-label": "没有帮助", onclick: function () { vote(false); } }, ["👎"]));
+    box.append(el("span", { text: "这个回答：" }),
+      el("button", { type: "button", "data-vote": "up", onclick: function () { vote(true); } }, ["👍 有帮助"]),
+      el("button", { type: "button", "data-vote": "down", onclick: function () { vote(false); } }, ["👎 没帮助"]));
     return box;
   }
 
@@ -532,6 +568,11 @@
     });
     card.appendChild(el("div", { class: "actions" }, btns));
     return card;
+  }
+
+  // quickFor drops quick replies that repeat the summary card's buttons.
+  function quickFor(f) {
+    return (f.quick_replies || []).filter(function (q) { return !f.summary || ["确认", "修改", "取消"].indexOf(q) < 0; });
   }
 
   function setQuick(list) {
@@ -560,10 +601,10 @@
     var fraud = f.kind === "fraud";
     var list = el("ul", { class: "hotlines" }, (f.hotlines || []).map(function (h) {
       var num = String(h.number || "").replace(/[^\d+]/g, "");
-      return el("li", {}, [el("a", { href: "tel:" + num, class: "call" }, ["📞 " + (h.name || "") + " " + num])]);
+      return el("li", {}, [el("a", { href: "tel:" + num, class: "call" }, [icon("📞"), "拨打 " + (h.name ? h.name + " " : "") + num])]);
     }));
     var box = el("div", { class: "alert " + (fraud ? "fraud" : "crisis"), role: "alert" }, [
-      el("strong", { text: fraud ? "⚠️ 防诈骗紧急提醒" : "💛 我们很关心您的安全" }),
+      el("strong", {}, [icon(fraud ? "⚠️" : "💛"), fraud ? "防诈骗紧急提醒" : "我们很关心您的安全"]),
       el("p", { text: f.text || "" }), list
     ]);
     box.appendChild(el("button", { type: "button", class: "link dismiss", onclick: function () { box.classList.toggle("small"); } }, ["收起/展开"]));
@@ -594,7 +635,7 @@
     if (live) { setExpecting(""); clearQuick(); }
     if (f.tracking_no) sset("tracking", f.tracking_no);
     var card = el("div", { class: "card filed", role: "group", "aria-label": "投诉已提交" }, [
-      el("h3", { text: "✅ 投诉已提交" }),
+      el("h3", {}, [icon("✅"), "投诉已提交"]),
       el("p", { text: "受理编号" }),
       el("p", { class: "track", text: f.tracking_no || "" }),
       copyButton(f.tracking_no || ""),
@@ -606,7 +647,7 @@
 
   function showUpdate(f) {
     var card = el("div", { class: "card update", role: "group", "aria-label": "投诉进展" }, [
-      el("h3", { text: "📬 投诉 " + (f.tracking_no || "") + " 有新进展" }),
+      el("h3", {}, [icon("📬"), "投诉 " + (f.tracking_no || "") + " 有新进展"]),
       el("p", { text: "状态：" + (f.status_name || STATUS[f.status] || f.status || "") }),
       f.message ? el("p", { class: "reply-text", text: f.message }) : null
     ]);
@@ -620,7 +661,7 @@
       ["办理期限", fmtDate(f.deadline)], ["最新答复", f.latest_message || "暂无"]].forEach(function (r) {
       if (r[1]) dl.append(el("dt", { text: r[0] }), el("dd", { text: String(r[1]) }));
     });
-    var card = el("div", { class: "card status", role: "group", "aria-label": "投诉进度" }, [el("h3", { text: "🔎 投诉进度" }), dl]);
+    var card = el("div", { class: "card status", role: "group", "aria-label": "投诉进度" }, [el("h3", {}, [icon("🔎"), "投诉进度"]), dl]);
     if (f.can_rate) card.appendChild(ratingForm(f.tracking_no));
     appendCard(card);
   }
@@ -660,6 +701,7 @@
   // and adds what it missed.
   function renderHistory(items) {
     var full = !state.shown, last = null;
+    state.replaying = true;
     if (full) { ui.log.replaceChildren(); byId = {}; }
     var shownText = {};
     if (!full) ui.log.querySelectorAll(".bot .bubble, .reply-text").forEach(function (b) { shownText[b.textContent] = true; });
@@ -694,9 +736,10 @@
     if (last) {
       var open = ui.log.querySelector(".summary button:not(:disabled)");
       if (last.summary && last.expecting === "confirm" && !open) appendCard(summaryCard(last.summary));
-      setQuick(last.quick_replies || []);
+      setQuick(quickFor(last));
       setExpecting(last.expecting || "");
     }
+    state.replaying = false;
     scrollDown(true);
   }
 
@@ -715,6 +758,7 @@
     if (draft) { ui.input.value = draft; grow(); }
     // A consumer mid-conversation (reload, new page on the same site) is
     // reconnected at once so case updates reach them.
+    if (sget("open")) toggle(true, true);
     if (sget("resume")) connect();
     else outbox.forEach(function (i) { if (i.frame.type === "message") i.node = pendingMsg(i.frame.text); });
   }

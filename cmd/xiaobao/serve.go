@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strings"
 
 	"github.com/xiaobao-cn/xiaobao/api"
 )
@@ -51,15 +50,39 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 
 // buildServer wires the feature packages into the HTTP server.
 func (m *Main) buildServer(ctx context.Context) (*api.Server, error) {
+	kb, err := m.newKnowledge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tri, err := m.newTriage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.startSweeper(ctx, tri); err != nil {
+		return nil, err
+	}
+	reg := api.NewRegistry()
+	hub, err := m.newChat(kb, tri, reg)
+	if err != nil {
+		return nil, err
+	}
+	// Handler replies reach the consumer's websocket on whichever replica
+	// holds it: every replica listens and delivers to its own connections.
+	listenCtx, stopListen := context.WithCancel(context.WithoutCancel(ctx))
+	m.onClose(stopListen)
+	go func() { _ = tri.Listen(listenCtx, nil, hub.DeliverUpdate) }()
 	cfg := api.Config{
-		Addr:   m.Config.Addr,
-		Logger: m.Logger,
-		Pool:   m.Pool,
+		Addr:      m.Config.Addr,
+		Logger:    m.Logger,
+		Pool:      m.Pool,
+		Knowledge: kb,
+		Triage:    tri,
+		Chat:      hub,
+		Registry:  reg,
 	}
 	srv, err := api.NewServer(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("building server: %w", err)
 	}
-	_ = strings.TrimSpace
 	return srv, nil
 }

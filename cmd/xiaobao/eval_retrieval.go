@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	pgxvec "github.com/pgvector/pgvector-go/pgx"
+
+	"github.com/xiaobao-cn/xiaobao/evals"
+	"github.com/xiaobao-cn/xiaobao/knowledge"
+	"github.com/xiaobao-cn/xiaobao/migrations"
+)
+
+// evalRetrieval runs `xiaobao eval retrieval`: the public FAQ sets, the
+// team's own questions against the seeded knowledge base, the import of the
+// regulation texts and, with --scale N, speed and HNSW recall at N chunks.
+// Everything is indexed into scratch databases created next to DATABASE_URL
+// and dropped afterwards.
+func evalRetrieval(ctx context.Context, m *Main, args []string) error {
+	fs := newFlagSet(m, "eval retrieval")
+	asJSON := fs.Bool("json", false, "print JSON instead of tables")
+	data := fs.String("data", "../shared/evaldata", "folder with unionpay_faq, jining_bank_faq and cn_regulations")
+	sets := fs.String("sets", "unionpay,jining,own,import", "comma-separated: unionpay, jining, own, import")
+	own := fs.String("own", "evals/testdata/kb_questions_*.jsonl", "glob of the team's question files ({\"q\",\"doc\"} lines)")
+	scale := fs.Int("scale", 0, "also build a corpus of this many chunks and measure latency and HNSW recall (e.g. 100000)")
+	modes := fs.String("modes", "bm25,lexical,vector,hybrid", "retrieval modes to compare")
+	dim := fs.Int("dim", 0, "offline embedding dimension (default XIAOBAO_EMBEDDING_DIM)")
+	var sc knowledge.SearchConfig
+	fs.Float64Var(&sc.RRFK, "rrf-k", 0, "RRF k (default: the store's)")
+	fs.Float64Var(&sc.LexicalWeight, "w-lex", 0, "weight of BM25 over passages")
+	fs.Float64Var(&sc.VectorWeight, "w-vec", 0, "weight of passage embeddings")
+	fs.Float64Var(&sc.FAQLexicalWeight, "w-faq-lex", 0, "weight of BM25 over FAQ questions")
+	fs.Float64Var(&sc.FAQVectorWeight, "w-faq-vec", 0, "weight of FAQ question embeddings")
+	fs.IntVar(&sc.EfSearch, "ef-search", 0, "hnsw.ef_search")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := m.loadConfig(); err != nil {
+		return err
+	}
+	if err := m.Config.requireDB(); err != nil {
+		return err
+	}
+	if *dim == 0 {
+		*dim = m.Config.EmbeddingDim
+	}
+	o := evals.RetrievalOptions{NewDB: m.scratchDB, Logger: m.Logger, Search: sc, Dim: *dim}
+	for _, md := range strings.Split(*modes, ",") {
+		switch md = strings.TrimSpace(md); md {
+		case "hybrid":
+			o.Modes = append(o.Modes, knowledge.ModeHybrid)
+		case "bm25", "lexical", "vector":
+			o.Modes = append(o.Modes, knowledge.Mode(md))
+		default:
+			return fmt.Errorf("eval retrieval: unknown mode %q", md)
+		}
+	}
+	var rep evals.RetrievalReport
+	want := map[string]bool{}
+	for _, s := range strings.Split(*sets, ",") {
+		want[strings.TrimSpace(s)] = true
+	}
+	if want["unionpay"] {
+		s, err := evals.LoadUnionPay(filepath.Join(*data, "unionpay_faq"))
+		if err != nil {
+			return fmt.Errorf("eval retrieval: %w", err)
+		}
+		o.Sets = append(o.Sets, s)
+	}
+	if want["jining"] {
+		s, err := evals.LoadJining(filepath.Join(*data, "jining_bank_faq"))
+		if err != nil {
+			return fmt.Errorf("eval retrieval: %w", err)
+		}
+		o.Sets = append(o.Sets, s)
+	}
+	var ownQueries []string
+	if want["own"] || *scale > 0 {
+		files, _ := filepath.Glob(*own)
+		if len(files) == 0 {
+			return fmt.Errorf("eval retrieval: no question files match %s", *own)
+		}
+		sort.Strings(files)
+		s, err := evals.LoadOwn(files...)
+		if err != nil {
+			return fmt.Errorf("eval retrieval: %w", err)
+		}
+		for _, q := range s.Queries {
+			ownQueries = append(ownQueries, q.Text)
+		}
+		if want["own"] {
+			o.Sets = append(o.Sets, s)
+		}
+	}
+	results, err := evals.RunRetrieval(ctx, o)
+	if err != nil {
+		return fmt.Errorf("eval retrieval: %w", err)
+	}
+	rep.Results = results
+	regs, _ := filepath.Glob(filepath.Join(*data, "cn_regulations", "*"))
+	regs = regulationFiles(regs)
+	if want["import"] {
+		if len(regs) == 0 {
+			return fmt.Errorf("eval retrieval: no regulation texts in %s", filepath.Join(*data, "cn_regulations"))
+		}
+		if rep.Import, err = evals.MeasureImport(ctx, o, regs); err != nil {
+			return fmt.Errorf("eval retrieval: import: %w", err)
+		}
+	}
+	if *scale > 0 {
+		var texts []string
+		names, err := knowledge.SeedFiles()
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			b, _ := knowledge.SeedFile(n)
+			texts = append(texts, string(b))
+		}
+		for _, f := range regs {
+			b, _ := os.ReadFile(f)
+			texts = append(texts, string(b))
+		}
+		if rep.Scale, err = evals.RunScale(ctx, o, *scale, texts, ownQueries); err != nil {
+			return fmt.Errorf("eval retrieval: scale: %w", err)
+		}
+	}
+	rep.AddTargets()
+	if *asJSON {
+		return rep.JSON(m.Stdout)
+	}
+	rep.Print(m.Stdout)
+	return nil
+}
+
+// regulationFiles keeps the law texts of a folder (not its SOURCE.md).
+func regulationFiles(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		base := filepath.Base(p)
+		ext := strings.ToLower(filepath.Ext(base))
+		if base != "SOURCE.md" && (ext == ".md" || ext == ".txt") {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+var scratchSeq atomic.Int64
+
+// scratchDB creates a migrated database next to DATABASE_URL for one
+// evaluation and returns a pool on it and a function that drops it.
+func (m *Main) scratchDB(ctx context.Context) (*pgxpool.Pool, func(), error) {
+	name := fmt.Sprintf("xiaobao_evalkb_%d_%d", os.Getpid(), scratchSeq.Add(1))
+	admin, err := pgx.Connect(ctx, m.Config.DatabaseURL)
+	if err != nil {
+		return nil, nil, explainDBError(err)
+	}
+	defer admin.Close(context.WithoutCancel(ctx))
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return nil, nil, fmt.Errorf("creating scratch database (the DATABASE_URL role needs CREATEDB): %w", err)
+	}
+	drop := func() {
+		c, err := pgx.Connect(context.Background(), m.Config.DatabaseURL)
+		if err == nil {
+			_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+			c.Close(context.Background())
+		}
+	}
+	u, _ := url.Parse(m.Config.DatabaseURL)
+	u.Path = "/" + name
+	conn, err := pgx.Connect(ctx, u.String())
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	err = migrations.Migrate(ctx, conn)
+	conn.Close(context.WithoutCancel(ctx))
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	cfg, err := pgxpool.ParseConfig(u.String())
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	cfg.MaxConns = 4
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error { return pgxvec.RegisterTypes(ctx, c) }
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	return pool, func() { pool.Close(); drop() }, nil
+}

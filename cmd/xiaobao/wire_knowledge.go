@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/xiaobao-cn/xiaobao/knowledge"
+)
+
+// newKnowledge builds the knowledge base from the configuration: the offline
+// embedder and extractive answers by default; with OPENAI_BASE_URL set, LLM
+// answers and (unless OPENAI_EMBEDDING_MODEL=offline) OpenAI embeddings.
+// Vectors of another model stay invisible to search until `kb reembed`.
+func (m *Main) newKnowledge(ctx context.Context) (*knowledge.Store, error) {
+	cfg := knowledge.Config{
+		DB:           m.Pool,
+		Logger:       m.Logger,
+		MaxFileBytes: m.Config.MaxUploadBytes,
+		Embedder:     knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{Dim: m.Config.EmbeddingDim}),
+	}
+	if m.Config.LLMEnabled() {
+		oc := openai.DefaultConfig(m.Config.OpenAIAPIKey)
+		oc.BaseURL = strings.TrimRight(m.Config.OpenAIBaseURL, "/")
+		// Each call has its own context deadline; this only stops a hung
+		// connection from outliving every deadline.
+		oc.HTTPClient = &http.Client{Timeout: m.Config.LLMTimeout + 30*time.Second}
+		client := openai.NewClientWithConfig(oc)
+		cfg.LLM = &knowledge.LLMConfig{Client: client, Model: m.Config.ChatModel, Timeout: m.Config.LLMTimeout}
+		if model := m.Config.EmbeddingModel; model != "offline" {
+			dim := m.Config.EmbeddingDim
+			if strings.HasPrefix(model, "text-embedding-3") || model == "text-embedding-ada-002" {
+				dim = 1536
+			}
+			emb, err := knowledge.NewOpenAIEmbedder(knowledge.OpenAIEmbedderConfig{Client: client, Model: model, Dim: dim})
+			if err != nil {
+				return nil, err
+			}
+			cfg.Embedder = emb
+		}
+	}
+	kb, err := knowledge.NewStore(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	m.onClose(kb.Close)
+	if err := kb.EnsureIndexes(ctx); err != nil {
+		return nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	return kb, nil
+}

@@ -1,0 +1,199 @@
+package evals
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xiaobao-cn/xiaobao/knowledge"
+)
+
+// ImportTiming is how long importing a folder of files took offline,
+// statistics and embeddings included.
+type ImportTiming struct {
+	Files          int     `json:"files"`
+	Chunks         int     `json:"chunks"`
+	Seconds        float64 `json:"seconds"`
+	ImportSeconds  float64 `json:"import_seconds"`
+	ReembedSeconds float64 `json:"reembed_seconds"`
+}
+
+// MeasureImport imports files into a fresh database as `xiaobao kb import`
+// does (import, then refresh statistics and re-embed) and times it.
+func MeasureImport(ctx context.Context, o RetrievalOptions, files []string) (*ImportTiming, error) {
+	pool, drop, err := o.NewDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer drop()
+	kb, err := o.store(pool)
+	if err != nil {
+		return nil, err
+	}
+	defer kb.Close()
+	t := &ImportTiming{Files: len(files)}
+	start := time.Now()
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		res, err := kb.ImportBytes(ctx, filepath.Base(f), data, knowledge.ImportOptions{Publish: true})
+		if err != nil {
+			return nil, err
+		}
+		t.Chunks += res.Chunks
+	}
+	t.ImportSeconds = time.Since(start).Seconds()
+	mid := time.Now()
+	if _, err := kb.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
+		return nil, err
+	}
+	t.ReembedSeconds = time.Since(mid).Seconds()
+	t.Seconds = time.Since(start).Seconds()
+	return t, nil
+}
+
+// ScaleResult is search speed and HNSW quality on a large corpus.
+type ScaleResult struct {
+	Chunks       int     `json:"chunks"`
+	Queries      int     `json:"queries"`
+	EfSearch     int     `json:"ef_search"`
+	LoadSeconds  float64 `json:"load_seconds"`
+	IndexSeconds float64 `json:"index_seconds"`
+	HybridP50ms  float64 `json:"hybrid_p50_ms"`
+	HybridP95ms  float64 `json:"hybrid_p95_ms"`
+	Recall10     float64 `json:"hnsw_recall_at_10"`
+}
+
+var sentenceSplitRE = regexp.MustCompile(`[^。！？\n]+[。！？]`)
+
+// RunScale builds a corpus of about n chunks from the sentences of the given
+// texts (the seed content and the regulations), recombined at random into
+// documents of 100 sections each, then measures hybrid search latency and
+// the recall@10 of the HNSW index against an exact scan for the queries.
+func RunScale(ctx context.Context, o RetrievalOptions, n int, texts []string, queries []string) (*ScaleResult, error) {
+	var sents []string
+	for _, t := range texts {
+		for _, s := range sentenceSplitRE.FindAllString(t, -1) {
+			if s = strings.TrimSpace(strings.TrimLeft(s, "-#*0123456789. ")); utf8.RuneCountInString(s) >= 10 {
+				sents = append(sents, s)
+			}
+		}
+	}
+	if len(sents) == 0 || len(queries) == 0 {
+		return nil, fmt.Errorf("scale: no sentences or queries")
+	}
+	pool, drop, err := o.NewDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer drop()
+	// Index builds need memory: give this scratch database's sessions 1 GB.
+	if _, err := pool.Exec(ctx, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET maintenance_work_mem = %L', current_database(), '1GB'); END $$`); err != nil {
+		return nil, err
+	}
+	pool.Reset()
+	kb, err := o.store(pool)
+	if err != nil {
+		return nil, err
+	}
+	defer kb.Close()
+	if err := kb.DropVectorIndexes(ctx); err != nil {
+		return nil, err
+	}
+	res := &ScaleResult{EfSearch: o.Search.EfSearch}
+	if res.EfSearch == 0 {
+		res.EfSearch = 100
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	start := time.Now()
+	const perDoc = 100
+	for d := 0; res.Chunks < n; d++ {
+		var b strings.Builder
+		fmt.Fprintf(&b, "# 合成资料 %d\n\n", d)
+		for sec := 0; sec < perDoc && res.Chunks < n; sec++ {
+			fmt.Fprintf(&b, "## 第%d节\n", sec+1)
+			for k := 2 + rng.IntN(4); k > 0; k-- {
+				b.WriteString(sents[rng.IntN(len(sents))])
+			}
+			b.WriteString("\n\n")
+			res.Chunks++
+		}
+		if _, err := kb.ImportBytes(ctx, fmt.Sprintf("scale-%06d.md", d), []byte(b.String()), knowledge.ImportOptions{Kind: knowledge.KindLiteracy, Publish: true}); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := kb.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
+		return nil, err
+	}
+	res.LoadSeconds = time.Since(start).Seconds()
+	start = time.Now()
+	if err := kb.EnsureIndexes(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := pool.Exec(ctx, "VACUUM ANALYZE kb_chunks"); err != nil {
+		return nil, err
+	}
+	if _, err := pool.Exec(ctx, "VACUUM ANALYZE kb_faq_questions"); err != nil {
+		return nil, err
+	}
+	res.IndexSeconds = time.Since(start).Seconds()
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM kb_chunks").Scan(&res.Chunks); err != nil {
+		return nil, err
+	}
+	// Warm up caches and statement preparation, as a running server would be.
+	for _, q := range queries[:min(20, len(queries))] {
+		if _, err := kb.Search(ctx, knowledge.SearchQuery{Text: q, K: 5}); err != nil {
+			return nil, err
+		}
+	}
+	var lat []time.Duration
+	var recall float64
+	for _, q := range queries {
+		t0 := time.Now()
+		if _, err := kb.Search(ctx, knowledge.SearchQuery{Text: q, K: 5}); err != nil {
+			return nil, err
+		}
+		lat = append(lat, time.Since(t0))
+		approx, err := kb.NearestChunks(ctx, q, 10, false)
+		if err != nil {
+			return nil, err
+		}
+		exact, err := kb.NearestChunks(ctx, q, 10, true)
+		if err != nil {
+			return nil, err
+		}
+		if len(exact) == 0 {
+			continue
+		}
+		found := 0
+		for _, id := range exact {
+			if contains64(approx, id) {
+				found++
+			}
+		}
+		recall += float64(found) / float64(len(exact))
+		res.Queries++
+	}
+	res.HybridP50ms, res.HybridP95ms = percentileMS(lat, 0.5), percentileMS(lat, 0.95)
+	if res.Queries > 0 {
+		res.Recall10 = round4(recall / float64(res.Queries))
+	}
+	return res, nil
+}
+
+func contains64(xs []int64, x int64) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

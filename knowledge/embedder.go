@@ -1,0 +1,132 @@
+package knowledge
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"sync/atomic"
+)
+
+// Embedder turns texts into dense vectors of a fixed dimension. Vectors are
+// stored with Model(), and searches only compare vectors of the same model.
+type Embedder interface {
+	// Model names the model; it must change whenever vectors would.
+	Model() string
+	// Dim is the vector dimension.
+	Dim() int
+	// Embed returns one vector per text. A text without any feature may get
+	// a zero vector, which the store treats as "no vector".
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+}
+
+// statsUser is implemented by embedders whose vectors depend on corpus
+// statistics; the store hands them every new snapshot.
+type statsUser interface{ useStats(*Stats) }
+
+// OfflineConfig configures the offline embedder. Changing any weight changes
+// the vectors: run `xiaobao kb reembed --all` afterwards.
+type OfflineConfig struct {
+	// Dim is the vector dimension. Defaults to 512.
+	Dim int
+	// WordWeight weighs jieba words. Defaults to 1.
+	WordWeight float64
+	// UnigramWeight, BigramWeight and TrigramWeight weigh character n-grams,
+	// which match paraphrases that jieba segments differently. Default to
+	// 0.3, 1 and 0.5.
+	UnigramWeight, BigramWeight, TrigramWeight float64
+}
+
+// OfflineEmbedder is the default embedder: deterministic, in-process, no
+// network. It hashes jieba words and character uni/bi/trigrams (signed
+// feature hashing) into Dim buckets, weighs each by (1 + ln tf) × IDF learned
+// from the indexed corpus, and L2-normalises, so cosine similarity is a
+// TF-IDF similarity that also sees overlapping characters.
+type OfflineEmbedder struct {
+	cfg   OfflineConfig
+	stats atomic.Pointer[Stats]
+}
+
+// NewOfflineEmbedder returns an offline embedder.
+func NewOfflineEmbedder(cfg OfflineConfig) *OfflineEmbedder {
+	cfg.Dim = cmp.Or(cfg.Dim, 512)
+	cfg.WordWeight = cmp.Or(cfg.WordWeight, 1)
+	cfg.UnigramWeight = cmp.Or(cfg.UnigramWeight, 0.3)
+	cfg.BigramWeight = cmp.Or(cfg.BigramWeight, 1)
+	cfg.TrigramWeight = cmp.Or(cfg.TrigramWeight, 0.5)
+	e := &OfflineEmbedder{cfg: cfg}
+	e.stats.Store(emptyStats())
+	return e
+}
+
+// Model is "offline-hash-<dim>".
+func (e *OfflineEmbedder) Model() string { return fmt.Sprintf("offline-hash-%d", e.cfg.Dim) }
+
+// Dim is the configured dimension.
+func (e *OfflineEmbedder) Dim() int { return e.cfg.Dim }
+
+func (e *OfflineEmbedder) useStats(st *Stats) { e.stats.Store(st) }
+
+// Embed embeds each text; it never fails.
+func (e *OfflineEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	st := e.stats.Load()
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = e.embed(t, terms(t), st)
+	}
+	return out, nil
+}
+
+// embed is Embed for one text whose lexical terms are already known.
+func (e *OfflineEmbedder) embed(text string, ts []string, st *Stats) []float32 {
+	v := make([]float64, e.cfg.Dim)
+	for _, f := range kindedFeatures(text, ts) {
+		w := e.kindWeight(f.kind) * (1 + math.Log(f.count)) * st.IDF(f.hash)
+		b := f.hash % uint64(e.cfg.Dim)
+		if f.hash>>40&1 == 1 {
+			w = -w
+		}
+		v[b] += w
+	}
+	return normalize(v)
+}
+
+func (e *OfflineEmbedder) kindWeight(k byte) float64 {
+	switch k {
+	case featWord:
+		return e.cfg.WordWeight
+	case featUnigram:
+		return e.cfg.UnigramWeight
+	case featBigram:
+		return e.cfg.BigramWeight
+	default:
+		return e.cfg.TrigramWeight
+	}
+}
+
+// normalize scales v to unit length; a zero vector stays zero.
+func normalize(v []float64) []float32 {
+	var sum float64
+	for _, x := range v {
+		sum += x * x
+	}
+	out := make([]float32, len(v))
+	if sum == 0 {
+		return out
+	}
+	n := math.Sqrt(sum)
+	for i, x := range v {
+		out[i] = float32(x / n)
+	}
+	return out
+}
+
+// isZero reports whether v has no direction (cosine distance is undefined).
+func isZero(v []float32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,189 @@
+package triage
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// ClassifierConfig configures a Classifier. The zero value is the offline
+// classifier with the embedded model.
+type ClassifierConfig struct {
+	// LargeAmountYuan is the amount at or above which a complaint gets the
+	// large_amount flag. Defaults to 50000.
+	LargeAmountYuan float64
+	// ReviewThreshold is the calibrated confidence below which a product
+	// or reason sends the case to review (NeedsReview). Defaults to 0.5.
+	ReviewThreshold float64
+	// Model replaces the embedded model, e.g. one trained with handlers'
+	// corrections. Defaults to the embedded model.
+	Model *Model
+	// LLM switches on the LLM engine; nil keeps classification offline.
+	LLM *LLMConfig
+	// Logger receives LLM fallbacks (never the text). Defaults to discarding.
+	Logger *slog.Logger
+}
+
+func (c *ClassifierConfig) setDefaults() {
+	c.LargeAmountYuan = cmp.Or(c.LargeAmountYuan, 50000)
+	c.ReviewThreshold = cmp.Or(c.ReviewThreshold, 0.5)
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+func (c *ClassifierConfig) validate() error {
+	if c.LargeAmountYuan < 0 || math.IsNaN(c.LargeAmountYuan) || math.IsInf(c.LargeAmountYuan, 0) {
+		return fmt.Errorf("triage: LargeAmountYuan %v must be a positive number of yuan", c.LargeAmountYuan)
+	}
+	if c.ReviewThreshold < 0 || c.ReviewThreshold > 1 || math.IsNaN(c.ReviewThreshold) {
+		return fmt.Errorf("triage: ReviewThreshold %v must be between 0 and 1", c.ReviewThreshold)
+	}
+	return nil
+}
+
+// Classifier reads a consumer's text: intent, product, reason with
+// calibrated confidences, flags, demands and the extracted facts. It is
+// the offline model plus rules plus extraction, optionally fronted by an
+// LLM. It is safe for concurrent use.
+type Classifier struct {
+	cfg   ClassifierConfig
+	model *compiledModel
+	meta  *Model
+	llm   *llmClassifier
+}
+
+// LoadClassifier builds a Classifier from cfg, with the embedded model
+// unless cfg.Model is set.
+func LoadClassifier(cfg ClassifierConfig) (*Classifier, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	m := cfg.Model
+	if m == nil {
+		var err error
+		if m, err = EmbeddedModel(); err != nil {
+			return nil, fmt.Errorf("loading embedded triage model: %w", err)
+		}
+	}
+	for _, name := range []string{"intent", "product", "reason"} {
+		if m.Head(name) == nil {
+			return nil, fmt.Errorf("%w: no %s head", ErrBadModel, name)
+		}
+	}
+	c := &Classifier{cfg: cfg, model: compile(m), meta: &Model{Version: m.Version, CorpusHash: m.CorpusHash, Examples: m.Examples, Corrections: m.Corrections}}
+	if cfg.LLM != nil {
+		l, err := newLLMClassifier(*cfg.LLM, cfg.Logger, cfg.ReviewThreshold)
+		if err != nil {
+			return nil, err
+		}
+		c.llm = l
+	}
+	return c, nil
+}
+
+// ModelInfo describes the loaded model (without its weights).
+func (c *Classifier) ModelInfo() Model { return *c.meta }
+
+// Classify reads text received at now (which resolves relative dates).
+// Any input, however odd, yields a valid Classification; text with nothing
+// to read (empty, emoji, binary) gets zero confidence and NeedsReview.
+// With an LLM configured, the LLM's labels are used when it answers in
+// time with valid codes; otherwise the offline result stands.
+func (c *Classifier) Classify(ctx context.Context, text string, now time.Time) Classification {
+	off := c.ClassifyOffline(text, now)
+	if c.llm == nil || off.Intent == "" || !hasContent(prepareText(text)) {
+		return off
+	}
+	return c.llm.classify(ctx, prepareText(text), off)
+}
+
+// ClassifyOffline is Classify without the LLM: model, rules, extraction.
+func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification {
+	text = prepareText(text)
+	out := Classification{Flags: []string{}, Demands: []string{}, Engine: "offline"}
+	if !hasContent(text) {
+		out.Intent, out.NeedsReview = "chitchat", true
+		return out
+	}
+	ex := Extract(text, now)
+	z := c.model.scores(featurize(text, &ex))
+
+	intent, ic := c.best("intent", z)
+	out.Intent, out.IntentConfidence = intent, ic
+	if intent == "complaint" || intent == "question" {
+		out.Product, out.ProductConfidence = c.best("product", z)
+		out.Reason, out.ReasonConfidence = c.best("reason", z)
+		out.NeedsReview = out.ProductConfidence < c.cfg.ReviewThreshold || out.ReasonConfidence < c.cfg.ReviewThreshold
+	}
+
+	on := map[string]bool{
+		"fraud_in_progress": ruleFraud(text) || c.fires("flag:fraud_in_progress", z),
+		"crisis":            ruleCrisis(text) || c.fires("flag:crisis", z),
+		"vulnerable":        ruleVulnerable(text),
+		"escalation":        ruleEscalation(text),
+		"large_amount":      ex.AmountYuan != nil && *ex.AmountYuan >= c.cfg.LargeAmountYuan,
+	}
+	for _, f := range Flags {
+		if on[f.Code] {
+			out.Flags = append(out.Flags, f.Code)
+		}
+	}
+
+	if intent == "complaint" {
+		explicit := map[string]bool{}
+		for _, d := range ex.Demands {
+			explicit[d] = true
+		}
+		for _, d := range Demands {
+			if explicit[d.Code] || c.fires("demand:"+d.Code, z) {
+				out.Demands = append(out.Demands, d.Code)
+			}
+		}
+	}
+
+	out.Institution = ex.Institution
+	out.AmountYuan = ex.AmountYuan
+	out.OccurredAt = ex.OccurredAt
+	out.Phones = ex.Phones
+	return out
+}
+
+// best returns the most probable class of a head and its calibrated
+// probability, rounded for display.
+func (c *Classifier) best(head string, z []float32) (string, float64) {
+	p := c.model.headProbs(z, head)
+	if p == nil {
+		return "", 0
+	}
+	i := 0
+	for j := range p {
+		if p[j] > p[i] {
+			i = j
+		}
+	}
+	h := c.model.heads[c.model.byName[head]]
+	return h.Classes[i], math.Round(p[i]*1e4) / 1e4
+}
+
+// fires reports whether a binary head's calibrated probability reaches
+// its trained threshold. A model without the head never fires.
+func (c *Classifier) fires(head string, z []float32) bool {
+	p := c.model.headProbs(z, head)
+	if p == nil {
+		return false
+	}
+	return p[0] >= c.model.heads[c.model.byName[head]].Threshold
+}
+
+// hasContent reports whether text has anything to classify: a letter or
+// a digit (Han characters are letters).
+func hasContent(text string) bool {
+	return strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}

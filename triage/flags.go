@@ -1,0 +1,124 @@
+package triage
+
+import "regexp"
+
+// The flag rules. Fraud in progress and crisis are where a miss costs the
+// most, so their rules aim at recall and are OR-ed with a model head; the
+// other flags are read from explicit words alone, because a handler must
+// be able to see in the text why a case was flagged.
+
+// trackingRE matches a complaint tracking number (TSYYYYMMDD-NNNN).
+var trackingRE = regexp.MustCompile(`(?i)TS\d{8}-\d{4}`)
+
+var (
+	// fraudScam are the marks of a scam script: a "safe account", a code
+	// to read out, screen sharing, a fee to unlock money, an impersonated
+	// authority.
+	fraudScam = []string{
+		"安全账户", "清查账户", "监管账户", "核查账户", "验证账户", "核验账户", "备付金账户", "机构专户", "国家账户", "保护资金", "资金核查", "资金清查", "流水验证", "验证流水", "刷流水",
+		"验证码", "屏幕共享", "共享屏幕", "开共享", "会议软件", "会议app", "腾讯会议", "zoom", "远程控制", "向日葵",
+		"解冻费", "解冻金", "保证金", "出金", "所得税", "交税", "先交税", "清关费", "通道费", "公关费", "包装费", "手续费才能", "先交", "先付", "先转", "认缴金", "加急费",
+		"刷单", "百万保障", "学生账户", "校园贷", "校园金条", "注销账户", "「清零」", "额度借出来", "借出来转", "配合操作", "分期要扣款", "开视频",
+		"洗钱", "被通缉", "要通缉", "逮捕令", "警官", "公安", "检察院", "国家安全", "自称证监会", "说是证监会", "医保局", "社保局", "反诈中心", "配合调查", "机密", "不能告诉", "别告诉",
+		"中奖", "领奖", "返息", "养老项目", "养老保障项目", "养老公寓", "每月返", "每年返", "再投", "外盘", "机构票", "内部份额", "带单", "导师", "投资老师", "理财老师", "股票老师", "炒股老师", "分析师",
+		"指定账户", "指定的账户", "个人账户", "对公账户", "他给的账户", "他提供的账户", "提供的账户", "转到他", "转给他", "点链接", "个人收款码",
+		"出车祸", "车祸", "不方便接电话", "快递丢", "理赔款", "退保费", "多交的保费", "征信修复", "修复征信", "消除征信", "删除记录",
+		"升级保单", "提额", "降低利率", "停息挂账", "清关", "包裹", "提现", "充值", "再充", "再交", "再转",
+	}
+	// fraudNowStrong say the scam is under way right now: the caller is on
+	// the line, the consumer is about to pay or asks whether to.
+	fraudNowStrong = []string{
+		"正在", "还在通话", "还在电话", "在线上", "电话里", "通话中", "在通话", "还在视频", "在视频", "还没转", "还没输", "还没说", "还没操作", "还没付",
+		"准备转", "准备交", "准备汇", "准备付", "能挂断吗", "挂断吗", "别挂电话", "只限今天", "下午要去", "打开手机银行", "有点不对", "正要", "要不要", "该不该", "要转吗", "要报吗", "报不报", "可以转吗", "能转吗", "能给吗", "要打开吗", "要照做吗", "该怎么办",
+		"拦一下", "拦下", "拦住", "在路上", "在排队", "银行排队", "银行柜台", "在柜台", "在atm", "atm旁边", "atm前面", "还在催", "一直在催", "在催我", "一直催", "他还催",
+		"现在让我", "让我现在", "现在要我", "现在就", "现在在", "现在正", "现在还在", "马上转", "马上交", "马上汇", "今天必须", "今天之内", "今天内", "今天是最后", "最后一天", "半小时内", "两小时内", "小时内",
+		"前转", "截止", "正开着", "现在开着", "我开着", "共享中", "刚才", "刚刚", "刚接到", "刚收到", "刚有人", "救命", "不让我挂", "别挂", "不能挂", "还差", "凑钱", "犹豫",
+		"下载好了", "已经下载", "已经下好", "打开了", "还在页面", "转账页面", "汇款页面",
+	}
+	// fraudNowWeak suggest it, unless the story is told as over.
+	fraudNowWeak = []string{
+		"现在", "今天", "马上", "催我", "是真的吗", "真的吗", "靠谱吗", "正常吗", "可以信吗", "能信吗", "骗局", "是不是骗", "诈骗吗", "安全吗", "怎么判断", "怎么确认", "不对劲",
+		"是你们发的吗", "是不是你们的人", "对吗", "怎么办",
+	}
+	// fraudPast say it is over: reported, months ago, nothing left to stop.
+	fraudPast = []string{
+		"报警了", "已经报警", "已报警", "报了警", "报警半年", "报案", "立案", "派出所", "回执", "上个月", "去年", "前年", "几个月", "半年", "之前被", "以前被", "那时候", "当时",
+		"过去了", "上周", "上礼拜", "两个月", "三个月", "事后", "时效", "已经被骗", "被骗了", "骗走了", "骗了我", "人不见", "拉黑", "跑路", "追回", "认栽",
+	}
+)
+
+// ruleFraud reports a scam that acting now can still stop: the marks of
+// a scam script and signs that it is under way (the caller still on the
+// line, a payment about to be made, "should I transfer?").
+func ruleFraud(text string) bool {
+	t := asciiLower(text)
+	if !containsAny(t, fraudScam) {
+		return false
+	}
+	if containsAny(t, fraudNowStrong) {
+		return true
+	}
+	return containsAny(t, fraudNowWeak) && !containsAny(t, fraudPast)
+}
+
+var (
+	// crisisSelf are thoughts of suicide or self-harm.
+	crisisSelf = []string{
+		"不想活", "活不下去", "活着没意思", "活着真没意思", "活着没什么意思", "活着还有什么意思", "活着太累", "没脸活", "怎么活下去", "活够了", "活着都没意思", "活着拖累",
+		"不如死了", "想死", "去死", "寻死", "自杀", "轻生", "一了百了", "一死了之", "跳楼", "跳下去", "跳河", "跳江", "从楼上", "楼顶", "天台上", "站在阳台",
+		"安眠药", "割腕", "遗书", "遗言", "撑不住了", "撑不下去", "想不开", "不想再治", "不想治了", "一睡不醒", "不要醒", "还要不要醒", "不配活",
+		"还有什么意义", "死在你们", "撞死", "这条命不要", "命不要了", "没有活路", "给我一条活路", "江边", "河边",
+	}
+	// crisisViolence are threats against others.
+	crisisViolence = []string{
+		"弄死", "杀了", "砍死", "砍你", "捅死", "同归于尽", "拼了", "拼命", "砸了", "砸烂", "动手", "算账", "浇汽油", "汽油", "点一把火", "放火", "炸了",
+		"带着刀", "刀都带", "拿刀", "见一个打一个", "别想开门", "一起完蛋", "大家一起别过", "后果自负", "让他知道什么叫后果", "别怪我", "讨个说法", "带几个兄弟", "等着瞧",
+	}
+)
+
+// ruleCrisis reports suicidal thoughts, self-harm or threats of violence.
+// It is deliberately broad: a false alarm costs a handler a minute, a
+// missed one can cost a life.
+func ruleCrisis(text string) bool {
+	if containsAny(text, crisisSelf) {
+		return true
+	}
+	if containsAny(text, crisisViolence) {
+		// "拼了命地还钱" or "砸了锅卖铁" are figures of speech, not threats.
+		return !containsAny(text, []string{"砸锅卖铁", "拼了命地", "拼命还", "拼命工作", "拼命赚"})
+	}
+	return false
+}
+
+var (
+	// vulnerableWords mark the elderly, disabled, seriously ill, minors,
+	// students, or someone writing for them.
+	vulnerableWords = []string{
+		"老人", "老年", "老伴", "老头", "老太", "老爷子", "老母亲", "老父亲", "退休", "养老金", "养老钱", "高龄", "爷爷", "奶奶", "姥姥", "姥爷", "外公", "外婆",
+		"残疾", "盲人", "视障", "听障", "聋", "哑", "瘫痪", "坐轮椅", "轮椅", "卧床", "下不了床", "中风", "脑梗", "阿尔茨海默", "老年痴呆", "糊涂",
+		"癌", "化疗", "透析", "尿毒症", "白血病", "重病", "病重", "绝症", "抑郁症", "住院", "手术", "icu",
+		"学生", "大学", "大一", "大二", "大三", "大四", "研究生", "读书", "上学", "高考", "初中", "高中", "小学", "未成年", "孩子的", "我儿子", "我女儿", "上初中",
+		"替我", "帮我妈", "帮我爸", "帮我奶奶", "帮我外婆", "帮我姥姥", "替他", "替她", "代我", "不识字", "不会用手机", "不会用智能手机", "低保", "单亲",
+	}
+	// vulnerableAge finds ages from 60 up ("我妈72岁", "七十多了").
+	vulnerableAge = regexp.MustCompile(`([6-9]\d|1[01]\d)\s*(岁|了|多岁)|([六七八九]十[一二三四五六七八九]?|[六七八九]十多)\s*(岁|了)|[六七八九]旬`)
+	// escalationWords are media, regulator, lawsuit and petition threats.
+	escalationWords = []string{
+		"媒体", "曝光", "记者", "报社", "电视台", "微博", "抖音上发", "发到网上", "发网上", "网上曝光", "热搜", "黑猫投诉", "315",
+		"12378", "12363", "12345", "金融监管局", "监管局", "银保监", "银监", "保监", "证监会", "人民银行投诉", "向人民银行", "人民银行的投诉", "监管部门", "找监管", "向监管", "网信办", "消协", "市场监管",
+		"起诉", "律师", "打官司", "法院", "告你们", "告到底", "追究法律责任", "仲裁", "信访", "上访", "市长热线", "拉横幅", "集体投诉", "集体起诉", "联名",
+	}
+)
+
+// ruleVulnerable reports an elderly, disabled, ill or young consumer, or a
+// relative writing for one.
+func ruleVulnerable(text string) bool {
+	t := asciiLower(text)
+	return containsAny(t, vulnerableWords) || vulnerableAge.MatchString(text)
+}
+
+// ruleEscalation reports a threat or fact of escalation: media, the
+// regulator, a lawsuit or a petition.
+func ruleEscalation(text string) bool {
+	return containsAny(text, escalationWords)
+}

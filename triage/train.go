@@ -1,0 +1,441 @@
+package triage
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+)
+
+// TrainOptions tune `triage train`. The zero value trains the shipped model.
+type TrainOptions struct {
+	// Lambdas are the L2 strengths tried by cross-validation. Defaults to
+	// 3e-5, 1e-4, 3e-4.
+	Lambdas []float64
+	// Folds is the number of cross-validation folds used to choose the L2
+	// strength and to calibrate. Defaults to 5.
+	Folds int
+	// MaxIter bounds L-BFGS iterations per fit. Defaults to 300.
+	MaxIter int
+	// MinDF drops features seen in fewer training texts. Defaults to 2.
+	MinDF int
+	// Workers fit heads in parallel. Defaults to GOMAXPROCS. Results do not
+	// depend on it.
+	Workers int
+	// Corrections counts the examples that came from handlers' corrections;
+	// it is recorded in the model so the embedded one can be told apart.
+	Corrections int
+	// Logger reports progress. Defaults to discarding.
+	Logger *slog.Logger
+}
+
+func (o *TrainOptions) setDefaults() {
+	if len(o.Lambdas) == 0 {
+		o.Lambdas = []float64{3e-5, 1e-4, 3e-4}
+	}
+	o.Folds = cmp.Or(o.Folds, 5)
+	o.MaxIter = cmp.Or(o.MaxIter, 300)
+	o.MinDF = cmp.Or(o.MinDF, 2)
+	o.Workers = cmp.Or(o.Workers, runtime.GOMAXPROCS(0))
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// ErrTooFewExamples is returned when a head has nothing to learn from.
+var ErrTooFewExamples = errors.New("too few training examples")
+
+// featureRefTime is the fixed "now" used while featurizing training text:
+// features only record whether a date is present, and a fixed clock keeps
+// training independent of the day it runs.
+var featureRefTime = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+
+// dataset is the featurized training set: each row lists vocabulary
+// indices; all values are 1 scaled by 1/sqrt(row length).
+type dataset struct {
+	rows  [][]int32
+	scale []float64
+	texts []string
+	vocab int
+}
+
+// headSpec says what one head learns.
+type headSpec struct {
+	name    string
+	classes []string // nil for a binary head
+	// label returns the class index (binary: 0 or 1) or false to leave the
+	// example out of this head.
+	label func(ex Example) (int, bool)
+	// beta weighs recall in the F-measure that sets a binary threshold.
+	beta float64
+	// rule is the high-recall rule a binary head is OR-ed with at
+	// inference, so its threshold is tuned for the combination.
+	rule func(text string) bool
+}
+
+// headSpecs are the heads of the shipped model.
+func headSpecs() []headSpec {
+	codes := func(list []Code) []string {
+		out := make([]string, len(list))
+		for i, c := range list {
+			out[i] = c.Code
+		}
+		return out
+	}
+	multi := func(name string, list []Code, get func(Example) string) headSpec {
+		cls := codes(list)
+		return headSpec{name: name, classes: cls, label: func(ex Example) (int, bool) {
+			i := slices.Index(cls, get(ex))
+			return i, i >= 0
+		}}
+	}
+	// Corrections vouch for product and reason only.
+	full := func(spec headSpec) headSpec {
+		label := spec.label
+		spec.label = func(ex Example) (int, bool) {
+			if ex.correction {
+				return 0, false
+			}
+			return label(ex)
+		}
+		return spec
+	}
+	specs := []headSpec{
+		full(multi("intent", Intents, func(ex Example) string { return ex.Intent })),
+		// Product and reason learn only from lines that carry them
+		// (complaints, and questions about a product); "" is no class.
+		multi("product", Products, func(ex Example) string { return ex.Product }),
+		multi("reason", Reasons, func(ex Example) string { return ex.Reason }),
+		full(headSpec{name: "flag:fraud_in_progress", beta: 2, rule: ruleFraud, label: func(ex Example) (int, bool) { return b2i(ex.HasFlag("fraud_in_progress")), true }}),
+		full(headSpec{name: "flag:crisis", beta: 2, rule: ruleCrisis, label: func(ex Example) (int, bool) { return b2i(ex.HasFlag("crisis")), true }}),
+	}
+	for _, d := range Demands {
+		code := d.Code
+		specs = append(specs, full(headSpec{name: "demand:" + code, beta: 1, label: func(ex Example) (int, bool) {
+			if ex.Intent != "complaint" {
+				return 0, false // demands are labelled on complaints only
+			}
+			return b2i(slices.Contains(ex.Demands, code)), true
+		}}))
+	}
+	return specs
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Train fits the model on examples. It is deterministic: the same
+// examples and options give the same model, whatever the worker count.
+func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, error) {
+	opts.setDefaults()
+	if len(examples) < 10 {
+		return nil, fmt.Errorf("%w: %d examples", ErrTooFewExamples, len(examples))
+	}
+	start := time.Now()
+	keys, data := buildDataset(examples, opts.MinDF)
+	opts.Logger.Info("featurized corpus", "examples", len(examples), "features", len(keys), "took", time.Since(start).Round(time.Millisecond))
+
+	specs := headSpecs()
+	heads := make([]Head, len(specs))
+	errs := make([]error, len(specs))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				if ctx.Err() != nil {
+					errs[i] = ctx.Err()
+					continue
+				}
+				t0 := time.Now()
+				heads[i], errs[i] = trainHead(data, examples, specs[i], opts)
+				if errs[i] == nil {
+					opts.Logger.Info("trained head", "head", specs[i].name, "lambda", heads[i].Lambda,
+						"temperature", round3(heads[i].Temperature), "threshold", round3(heads[i].Threshold),
+						"cv_score", round3(heads[i].CVScore), "took", time.Since(t0).Round(time.Millisecond))
+				}
+			}
+		}()
+	}
+	for i := range specs {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("training: %w", err)
+	}
+	return &Model{
+		Version:     modelVersion,
+		CorpusHash:  CorpusHash(examples),
+		Examples:    len(examples),
+		Corrections: opts.Corrections,
+		Keys:        keys,
+		Heads:       heads,
+	}, nil
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// buildDataset featurizes examples and keeps the features that occur in at
+// least minDF texts, as a sorted vocabulary.
+func buildDataset(examples []Example, minDF int) ([]uint32, *dataset) {
+	feats := make([][]uint32, len(examples))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(examples); i += workers {
+				text := prepareText(examples[i].Text)
+				ex := Extract(text, featureRefTime)
+				feats[i] = featurize(text, &ex)
+			}
+		}()
+	}
+	wg.Wait()
+	df := map[uint32]int{}
+	for _, f := range feats {
+		for _, h := range f {
+			df[h]++
+		}
+	}
+	var keys []uint32
+	for h, n := range df {
+		if n >= minDF {
+			keys = append(keys, h)
+		}
+	}
+	slices.Sort(keys)
+	index := make(map[uint32]int32, len(keys))
+	for i, h := range keys {
+		index[h] = int32(i)
+	}
+	data := &dataset{rows: make([][]int32, len(examples)), scale: make([]float64, len(examples)), vocab: len(keys)}
+	for i, f := range feats {
+		row := make([]int32, 0, len(f))
+		for _, h := range f {
+			if j, ok := index[h]; ok {
+				row = append(row, j)
+			}
+		}
+		data.rows[i] = row
+		data.scale[i] = 1 / math.Sqrt(float64(max(len(row), 1)))
+		data.texts = append(data.texts, examples[i].Text)
+	}
+	return keys, data
+}
+
+// foldOf assigns an example to a cross-validation fold by a hash of its
+// text, so folds need no random numbers.
+func foldOf(text string, folds int) int {
+	h := fnv.New32a()
+	h.Write([]byte("fold:"))
+	h.Write([]byte(text))
+	return int(h.Sum32() % uint32(folds))
+}
+
+// trainHead chooses the L2 strength by cross-validation, calibrates a
+// temperature (and a threshold for binary heads) on the out-of-fold
+// predictions, then fits the head on all its examples.
+func trainHead(data *dataset, examples []Example, spec headSpec, opts TrainOptions) (Head, error) {
+	var idx, y []int
+	for i, ex := range examples {
+		if c, ok := spec.label(ex); ok {
+			idx = append(idx, i)
+			y = append(y, c)
+		}
+	}
+	binary := spec.classes == nil
+	k := len(spec.classes)
+	if binary {
+		k = 1
+	}
+	counts := make([]int, max(k, 2))
+	for _, c := range y {
+		counts[c]++
+	}
+	present := 0
+	for _, n := range counts {
+		if n > 0 {
+			present++
+		}
+	}
+	if len(idx) < 10 || present < 2 {
+		return Head{}, fmt.Errorf("%w: head %s has %d examples in %d classes", ErrTooFewExamples, spec.name, len(idx), present)
+	}
+	w := classWeights(y, counts)
+
+	bestScore, bestLambda := math.Inf(-1), opts.Lambdas[0]
+	var bestOOF [][]float64
+	for _, lambda := range opts.Lambdas {
+		oof := make([][]float64, len(idx))
+		for f := 0; f < opts.Folds; f++ {
+			var trIdx, trY []int
+			var trW []float64
+			var teIdx []int
+			for j, i := range idx {
+				if foldOf(examples[i].Text, opts.Folds) == f {
+					teIdx = append(teIdx, j)
+				} else {
+					trIdx, trY, trW = append(trIdx, i), append(trY, y[j]), append(trW, w[j])
+				}
+			}
+			if len(teIdx) == 0 || len(trIdx) == 0 {
+				continue
+			}
+			p := fitLinear(data, trIdx, trY, trW, k, binary, lambda, opts.MaxIter)
+			for _, j := range teIdx {
+				oof[j] = p.logits(data, idx[j])
+			}
+		}
+		score := cvScore(oof, y, counts, binary)
+		if score > bestScore+1e-9 {
+			bestScore, bestLambda, bestOOF = score, lambda, oof
+		}
+	}
+	temp := fitTemperature(bestOOF, y, binary)
+	head := Head{Name: spec.name, Classes: spec.classes, Binary: binary, Temperature: temp, Lambda: bestLambda, CVScore: bestScore}
+	if binary {
+		head.Threshold = chooseThreshold(bestOOF, y, temp, spec.beta, spec.rule, data.texts, idx)
+	}
+	final := fitLinear(data, idx, y, w, k, binary, bestLambda, opts.MaxIter)
+	head.Weights, head.Bias = final.w, final.b
+	return head, nil
+}
+
+// classWeights balance classes softly (inverse square root of frequency):
+// rare classes such as crisis or chitchat count more, without letting a
+// handful of examples dominate.
+func classWeights(y, counts []int) []float64 {
+	n := float64(len(y))
+	k := 0
+	for _, c := range counts {
+		if c > 0 {
+			k++
+		}
+	}
+	w := make([]float64, len(y))
+	for j, c := range y {
+		w[j] = math.Pow(n/(float64(k)*float64(counts[c])), expAlpha)
+	}
+	return w
+}
+
+// linear is a fitted weight matrix (vocab × k, row-major) and bias.
+type linear struct {
+	w []float64
+	b []float64
+	k int
+}
+
+func (l linear) logits(data *dataset, i int) []float64 {
+	z := slices.Clone(l.b)
+	s := data.scale[i]
+	for _, j := range data.rows[i] {
+		row := l.w[int(j)*l.k : int(j)*l.k+l.k]
+		for c := range z {
+			z[c] += s * row[c]
+		}
+	}
+	return z
+}
+
+// fitLinear minimises the weighted cross-entropy of a softmax (or, for a
+// binary head, logistic) model plus lambda/2·‖W‖² with L-BFGS.
+func fitLinear(data *dataset, idx, y []int, w []float64, k int, binary bool, lambda float64, maxIter int) linear {
+	nw := data.vocab * k
+	x := make([]float64, nw+k)
+	var sumW float64
+	for _, v := range w {
+		sumW += v
+	}
+	z := make([]float64, k)
+	gz := make([]float64, k)
+	f := func(x, grad []float64) float64 {
+		clear(grad)
+		W, b := x[:nw], x[nw:]
+		var loss float64
+		for n, i := range idx {
+			s := data.scale[i]
+			row := data.rows[i]
+			copy(z, b)
+			for _, j := range row {
+				wr := W[int(j)*k : int(j)*k+k]
+				for c := range z {
+					z[c] += s * wr[c]
+				}
+			}
+			if binary {
+				t := float64(y[n])
+				p := sigmoid(z[0])
+				loss += w[n] * (softplus(z[0]) - t*z[0])
+				gz[0] = w[n] * (p - t)
+			} else {
+				m := slices.Max(z)
+				var sum float64
+				for c := range z {
+					z[c] = math.Exp(z[c] - m)
+					sum += z[c]
+				}
+				loss += w[n] * (math.Log(sum) - math.Log(z[y[n]]))
+				for c := range z {
+					gz[c] = w[n] * z[c] / sum
+				}
+				gz[y[n]] -= w[n]
+			}
+			for _, j := range row {
+				gr := grad[int(j)*k : int(j)*k+k]
+				for c := range gz {
+					gr[c] += s * gz[c]
+				}
+			}
+			for c := range gz {
+				grad[nw+c] += gz[c]
+			}
+		}
+		loss /= sumW
+		for i := range grad {
+			grad[i] /= sumW
+		}
+		var reg float64
+		for i := 0; i < nw; i++ {
+			reg += x[i] * x[i]
+			grad[i] += lambda * x[i]
+		}
+		return loss + lambda/2*reg
+	}
+	lbfgs(f, x, maxIter, 7, 1e-7)
+	return linear{w: x[:nw], b: x[nw:], k: k}
+}
+
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+func softplus(z float64) float64 {
+	if z > 30 {
+		return z
+	}
+	return math.Log1p(math.Exp(z))
+}
+
+var expAlpha = 1.0
