@@ -96,7 +96,7 @@ func TestRoleEnforcement(t *testing.T) {
 func TestGracefulShutdownDrainsRequests(t *testing.T) {
 	t.Parallel()
 	_, pool := dbtest.NewDB(t)
-	s, err := NewServer(Config{Pool: pool, Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second})
+	s, err := NewServer(Config{Pool: pool, Logger: quietLog, Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

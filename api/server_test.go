@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,10 +15,18 @@ import (
 	"github.com/xiaobao-cn/xiaobao/internal/dbtest"
 )
 
+// quietLog keeps test output to failures; set XIAOBAO_TEST_LOG=1 to see logs.
+var quietLog = func() *slog.Logger {
+	if os.Getenv("XIAOBAO_TEST_LOG") != "" {
+		return slog.Default()
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}()
+
 func newTestServer(t *testing.T) (*Server, *httptest.Server) {
 	t.Helper()
 	_, pool := dbtest.NewDB(t)
-	s, err := NewServer(Config{Pool: pool})
+	s, err := NewServer(Config{Pool: pool, Logger: quietLog})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +88,7 @@ func TestReadinessFollowsDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	s, err := NewServer(Config{Pool: pool})
+	s, err := NewServer(Config{Pool: pool, Logger: quietLog})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,445 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/xiaobao-cn/xiaobao/chat"
+	"github.com/xiaobao-cn/xiaobao/internal/dbtest"
+	"github.com/xiaobao-cn/xiaobao/knowledge"
+	"github.com/xiaobao-cn/xiaobao/triage"
+)
+
+// e2eEnv is the whole service (real knowledge base, classifier, queue and
+// websocket hub) on this test process's database, built once: seeding the
+// knowledge base takes seconds, and every test files its own cases.
+type e2eEnv struct {
+	ts      *httptest.Server
+	srv     *Server
+	tri     *triage.Service
+	hub     *chat.Hub
+	handler string // an all-institutions handler token
+}
+
+var (
+	e2eOnce sync.Once
+	e2e     *e2eEnv
+	e2eErr  error
+)
+
+func newE2E(t *testing.T) *e2eEnv {
+	t.Helper()
+	pool := dbtest.Pool(t)
+	e2eOnce.Do(func() {
+		ctx := context.Background()
+		kb, err := knowledge.NewStore(knowledge.Config{DB: pool, Logger: quietLog, Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{})})
+		if err != nil {
+			e2eErr = err
+			return
+		}
+		if err = kb.EnsureIndexes(ctx); err != nil {
+			e2eErr = err
+			return
+		}
+		if _, err = kb.Seed(ctx, nil); err != nil {
+			e2eErr = err
+			return
+		}
+		cls, err := triage.LoadClassifier(triage.ClassifierConfig{})
+		if err != nil {
+			e2eErr = err
+			return
+		}
+		tri, err := triage.NewService(triage.ServiceConfig{Pool: pool, Classifier: cls, Logger: quietLog})
+		if err != nil {
+			e2eErr = err
+			return
+		}
+		reg := NewRegistry()
+		hub, err := chat.NewHub(chat.Config{Pool: pool, Knowledge: kb, Triage: tri, Registry: reg, Logger: quietLog,
+			MaxConnsPerIP: 1000, MessagesPerMinute: 6000, IPMessagesPerMinute: 100000})
+		if err != nil {
+			e2eErr = err
+			return
+		}
+		go func() { _ = tri.Listen(context.Background(), nil, hub.DeliverUpdate) }()
+		srv, err := NewServer(Config{Pool: pool, Knowledge: kb, Triage: tri, Chat: hub, Registry: reg, Logger: quietLog})
+		if err != nil {
+			e2eErr = err
+			return
+		}
+		handler, _, err := CreateToken(ctx, pool, "e2e handler", RoleHandler, "")
+		if err != nil {
+			e2eErr = err
+			return
+		}
+		e2e = &e2eEnv{ts: httptest.NewServer(srv.Handler()), srv: srv, tri: tri, hub: hub, handler: handler}
+	})
+	if e2eErr != nil {
+		t.Fatalf("building the service: %v", e2eErr)
+	}
+	return e2e
+}
+
+// wsClient is a consumer's widget, reduced to frames.
+type wsClient struct {
+	t     *testing.T
+	conn  *websocket.Conn
+	n     int
+	token string
+}
+
+func (e *e2eEnv) dial(t *testing.T, resume string) (*wsClient, []chat.Outbound) {
+	t.Helper()
+	url := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/ws/chat"
+	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	c := &wsClient{t: t, conn: conn}
+	c.send(map[string]any{"type": "hello", "resume_token": resume})
+	first := c.until(func(o chat.Outbound) bool { return o.Type == "session" })
+	c.token = first[len(first)-1].ResumeToken
+	var rest []chat.Outbound
+	if resume == "" {
+		rest = c.until(func(o chat.Outbound) bool { return o.Type == "reply" })
+	} else {
+		rest = c.until(func(o chat.Outbound) bool { return o.Type == "history" })
+	}
+	return c, rest
+}
+
+func (c *wsClient) send(v any) {
+	c.t.Helper()
+	if err := c.conn.WriteJSON(v); err != nil {
+		c.t.Fatalf("send: %v", err)
+	}
+}
+
+func (c *wsClient) say(text string) []chat.Outbound {
+	c.t.Helper()
+	c.n++
+	c.send(map[string]any{"type": "message", "text": text, "client_msg_id": c.t.Name() + "-" + string(rune('a'+c.n))})
+	return c.untilTurnEnds()
+}
+
+func (c *wsClient) action(name string, extra map[string]any) []chat.Outbound {
+	c.t.Helper()
+	m := map[string]any{"type": "action", "name": name}
+	for k, v := range extra {
+		m[k] = v
+	}
+	c.send(m)
+	return c.untilTurnEnds()
+}
+
+// untilTurnEnds reads frames until the bot asks something, files, answers
+// without a follow-up, or errors.
+func (c *wsClient) untilTurnEnds() []chat.Outbound {
+	return c.until(func(o chat.Outbound) bool {
+		switch o.Type {
+		case "filed", "error", "status":
+			return true
+		case "reply", "reply_end":
+			return o.Expecting != "" || !o.Answer
+		}
+		return false
+	})
+}
+
+func (c *wsClient) until(done func(chat.Outbound) bool) []chat.Outbound {
+	c.t.Helper()
+	var got []chat.Outbound
+	for {
+		_ = c.conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+		var o chat.Outbound
+		if err := c.conn.ReadJSON(&o); err != nil {
+			c.t.Fatalf("reading frames (got %d so far: %+v): %v", len(got), got, err)
+		}
+		got = append(got, o)
+		if done(o) {
+			return got
+		}
+	}
+}
+
+func last(frames []chat.Outbound) chat.Outbound { return frames[len(frames)-1] }
+
+// fileComplaint answers every question from facts until the summary.
+func fileUntilConfirm(t *testing.T, c *wsClient, opening string, facts map[string]string) chat.Outbound {
+	t.Helper()
+	o := last(c.say(opening))
+	for i := 0; i < 12 && o.Expecting != "confirm"; i++ {
+		if o.Type == "error" {
+			t.Fatalf("error frame: %+v", o)
+		}
+		ans, ok := facts[o.Expecting]
+		if !ok {
+			t.Fatalf("bot asked for %q, which the test has no answer for (last: %+v)", o.Expecting, o)
+		}
+		o = last(c.say(ans))
+	}
+	if o.Expecting != "confirm" || o.Summary == nil {
+		t.Fatalf("never reached the summary: %+v", o)
+	}
+	return o
+}
+
+var zhangFacts = map[string]string{
+	"institution": "招商银行", "description": "信用卡被扣了年费，我从没开通过白金卡", "occurred_at": "上个月",
+	"amount": "680元", "demand": "要求退回年费", "name": "张伟", "phone": "13812345678", "consent": "同意",
+}
+
+func (e *e2eEnv) apiJSON(t *testing.T, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	return doJSON(t, method, e.ts.URL+path, e.handler, body)
+}
+
+func TestChatIntakeFilesAndHandlerReplyArrivesLive(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	sum := fileUntilConfirm(t, c, "招行信用卡上个月乱扣了我680块年费，我从来没开通过什么白金卡，要求退回！", zhangFacts)
+	if sum.Summary.Institution != "招商银行" || sum.Summary.Product != "credit_card" || !strings.Contains(sum.Summary.Phone, "****") {
+		t.Fatalf("summary = %+v", sum.Summary)
+	}
+	frames := c.action("confirm", nil)
+	filed := last(frames)
+	if filed.Type != "filed" || !strings.HasPrefix(filed.TrackingNo, "TS") || filed.Deadline == "" {
+		t.Fatalf("confirm gave %+v, want a filed frame", filed)
+	}
+	if filed.Case.Product != "credit_card" || filed.Case.Institution != "招商银行" || filed.Case.AmountYuan == nil || *filed.Case.AmountYuan != 680 {
+		t.Fatalf("filed case = %+v", filed.Case)
+	}
+	c.until(func(o chat.Outbound) bool { return o.Type == "reply" }) // the confirmation text
+
+	code, got := e.apiJSON(t, "GET", "/api/v1/cases/"+filed.TrackingNo, nil)
+	if code != 200 {
+		t.Fatalf("handler GET case = %d %v", code, got)
+	}
+	if b, _ := json.Marshal(got); strings.Contains(string(b), "13812345678") {
+		t.Fatalf("handler view leaks the raw phone: %s", b)
+	}
+	if code, got = e.apiJSON(t, "POST", "/api/v1/cases/"+filed.TrackingNo+"/claim", nil); code != 200 {
+		t.Fatalf("claim = %d %v", code, got)
+	}
+	reply := "您好，年费已为您申请退回，3个工作日内到账。"
+	if code, got = e.apiJSON(t, "POST", "/api/v1/cases/"+filed.TrackingNo+"/reply", map[string]string{"message": reply}); code != 200 {
+		t.Fatalf("reply = %d %v", code, got)
+	}
+	upd := last(c.until(func(o chat.Outbound) bool { return o.Type == "case_update" && o.Message == reply }))
+	if upd.TrackingNo != filed.TrackingNo || upd.Message != reply {
+		t.Fatalf("case_update = %+v", upd)
+	}
+}
+
+func TestChatResumeMidFormKeepsEverything(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	o := last(c.say("建行的ATM吞了我的卡，钱也没取出来"))
+	if o.Expecting == "" {
+		t.Fatalf("no slot asked after a complaint: %+v", o)
+	}
+	asked := o.Expecting
+	token := c.token
+	c.conn.Close()
+
+	c2, frames := e.dial(t, token)
+	if c2.token != token {
+		t.Fatalf("resume gave a new token")
+	}
+	hist := last(frames)
+	if len(hist.Messages) < 3 {
+		t.Fatalf("history has %d messages, want the transcript", len(hist.Messages))
+	}
+	lastBot := hist.Messages[len(hist.Messages)-1]
+	if lastBot.Reply == nil || lastBot.Reply.Expecting != asked {
+		t.Fatalf("history does not end with the open question %q: %+v", asked, lastBot)
+	}
+	facts := map[string]string{"institution": "建设银行", "description": "在建行ATM取钱，卡被吞了，钱也没出来，账户却扣了", "occurred_at": "昨天",
+		"amount": "2000", "demand": "把钱退给我，把卡还我", "name": "李娜", "phone": "13900001111", "consent": "同意"}
+	ans := facts[asked]
+	o = last(c2.say(ans))
+	for i := 0; i < 10 && o.Expecting != "confirm"; i++ {
+		o = last(c2.say(facts[o.Expecting]))
+	}
+	if o.Summary == nil || o.Summary.Institution != "中国建设银行" {
+		t.Fatalf("resumed form lost facts: %+v", o.Summary)
+	}
+}
+
+func TestChatQuestionInTheMiddleResumesForm(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	o := last(c.say("平安保险理赔一直拖着不给赔"))
+	asked := o.Expecting
+	frames := c.say("投诉以后银行多久必须给我答复？")
+	var answer *chat.Outbound
+	for i := range frames {
+		if frames[i].Answer {
+			answer = &frames[i]
+		}
+	}
+	if answer == nil || len(answer.Citations) == 0 {
+		t.Fatalf("no cited answer to an interruption: %+v", frames)
+	}
+	if !strings.Contains(answer.Text, "15") {
+		t.Errorf("answer about complaint deadlines lacks the 15 days: %q", answer.Text)
+	}
+	if last(frames).Expecting != asked {
+		t.Fatalf("form did not resume at %q: %+v", asked, last(frames))
+	}
+}
+
+func TestChatDoubleConfirmFilesOnce(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	fileUntilConfirm(t, c, "招行信用卡上个月乱扣了我680块年费，我从来没开通过什么白金卡，要求退回！", zhangFacts)
+	// A double click, then the same session from a second tab.
+	c.send(map[string]any{"type": "action", "name": "confirm"})
+	c.send(map[string]any{"type": "action", "name": "confirm"})
+	c2, _ := e.dial(t, c.token)
+	c2.send(map[string]any{"type": "action", "name": "confirm"})
+	filed := last(c.until(func(o chat.Outbound) bool { return o.Type == "filed" }))
+	c2.until(func(o chat.Outbound) bool { return o.Type == "reply" })
+	var sessionID string
+	if err := dbtest.Pool(t).QueryRow(context.Background(), "SELECT session_id FROM cases WHERE tracking_no = $1", filed.TrackingNo).Scan(&sessionID); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := dbtest.Pool(t).QueryRow(context.Background(), "SELECT count(*) FROM cases WHERE session_id = $1", sessionID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d cases filed for one confirmation, want 1", n)
+	}
+}
+
+func TestChatFraudAlertComesFirst(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	frames := c.say("有个自称公安局的人说我涉嫌洗钱，让我马上把存款转到安全账户，我现在正准备转")
+	if frames[0].Type != "alert" || frames[0].Kind != "fraud" {
+		t.Fatalf("first frame = %+v, want a fraud alert", frames[0])
+	}
+	var has96110 bool
+	for _, h := range frames[0].Hotlines {
+		has96110 = has96110 || h.Number == "96110"
+	}
+	if !has96110 || !strings.Contains(frames[0].Text, "110") {
+		t.Fatalf("fraud alert lacks hotlines: %+v", frames[0])
+	}
+}
+
+func TestChatCrisisAlert(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	frames := c.say("网贷催收天天打电话骂我全家，我真的不想活了")
+	if frames[0].Type != "alert" || frames[0].Kind != "crisis" {
+		t.Fatalf("first frame = %+v, want a crisis alert", frames[0])
+	}
+	var has12356 bool
+	for _, h := range frames[0].Hotlines {
+		has12356 = has12356 || h.Number == "12356"
+	}
+	if !has12356 {
+		t.Fatalf("crisis alert lacks 12356: %+v", frames[0])
+	}
+}
+
+func TestChatStatusLookupNeedsThePhoneSuffix(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	fileUntilConfirm(t, c, "招行信用卡上个月乱扣了我680块年费，我从来没开通过什么白金卡，要求退回！", zhangFacts)
+	filed := last(c.action("confirm", nil))
+	if filed.Type != "filed" {
+		t.Fatalf("not filed: %+v", filed)
+	}
+	other, _ := e.dial(t, "")
+	wrong := last(other.action("status", map[string]any{"tracking_no": filed.TrackingNo, "phone_last4": "0000"}))
+	if wrong.Type == "status" || !strings.Contains(wrong.Text, "没有找到") {
+		t.Fatalf("wrong suffix revealed something: %+v", wrong)
+	}
+	right := other.action("status", map[string]any{"tracking_no": filed.TrackingNo, "phone_last4": "5678"})
+	var st *chat.Outbound
+	for i := range right {
+		if right[i].Type == "status" {
+			st = &right[i]
+		}
+	}
+	if st == nil || st.TrackingNo != filed.TrackingNo || st.Deadline == "" {
+		t.Fatalf("right suffix: %+v", right)
+	}
+}
+
+func TestChatCancelAndEdit(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	fileUntilConfirm(t, c, "工行信用卡上个月乱扣了我680块年费，我从来没开通过什么白金卡，要求退回！", zhangFacts)
+	o := last(c.say("机构写错了，是建设银行"))
+	if o.Summary == nil || o.Summary.Institution != "中国建设银行" {
+		t.Fatalf("edit not applied: %+v", o)
+	}
+	o = last(c.say("算了，不投诉了"))
+	if !strings.Contains(o.Text, "取消") {
+		t.Fatalf("cancel not acknowledged: %+v", o)
+	}
+	o = last(c.action("confirm", nil))
+	if o.Type == "filed" {
+		t.Fatal("a cancelled complaint was filed")
+	}
+}
+
+func TestChatLimits(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	o := last(c.say(strings.Repeat("钱", chat.MaxTextRunes+1)))
+	if o.Type != "error" || o.Code != "too_long" {
+		t.Fatalf("over-long text = %+v", o)
+	}
+	if err := c.conn.WriteMessage(websocket.TextMessage, []byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+	if o = last(c.untilTurnEnds()); o.Code != "bad_json" {
+		t.Fatalf("bad json = %+v", o)
+	}
+	if o = last(c.say("你好")); o.Type != "reply" {
+		t.Fatalf("connection unusable after errors: %+v", o)
+	}
+	// A frame over 16 KB closes the connection with 1009.
+	_ = c.conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"message","text":"`+strings.Repeat("a", 17*1024)+`"}`))
+	_ = c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := c.conn.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if !websocket.IsCloseError(err, websocket.CloseMessageTooBig) {
+			t.Fatalf("oversized frame: %v, want close 1009", err)
+		}
+		break
+	}
+	// Other origins are refused.
+	hdr := http.Header{"Origin": []string{"https://evil.example"}}
+	_, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.ts.URL, "http")+"/ws/chat", hdr)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("foreign origin accepted: %v", err)
+	}
+}
