@@ -489,7 +489,7 @@ func (e *Engine) file(t *turn) {
 		Product: cs.Product, Reason: cs.Reason, Flags: nonNil(cs.Flags), Demands: nonNil(cs.Demands),
 		Institution: cs.Institution, AmountYuan: cs.AmountYuan,
 	}})
-	t.rows = append(t.rows, messageRow{Role: "system", Text: "filed " + cs.TrackingNo, Payload: map[string]any{"tracking_no": cs.TrackingNo}})
+	t.rows = append(t.rows, messageRow{Role: "system", Text: "filed " + cs.TrackingNo, Payload: map[string]any{"tracking_no": cs.TrackingNo, "deadline": deadline}})
 	t.say(Outbound{Text: fmt.Sprintf("投诉已提交，编号 %s，请保存好。\n按规定，机构应在 %s 前给您答复。处理人员回复后会在这里通知您；您也可以随时凭编号和手机号后四位查询进度。",
 		cs.TrackingNo, cs.DeadlineAt.Format("2006年1月2日")), QuickReplies: []string{"查询进度", "我还有问题"}})
 }

@@ -186,6 +186,16 @@ func (e *Engine) resume(ctx context.Context, sessionID string) (Outbound, error)
 	items := make([]HistoryItem, 0, len(lines))
 	for _, l := range lines {
 		if l.Role == "system" {
+			// A filing: replay the tracking number, so a consumer whose
+			// connection dropped right after confirming still gets it.
+			var p struct {
+				TrackingNo string `json:"tracking_no"`
+				Deadline   string `json:"deadline"`
+			}
+			if json.Unmarshal(l.Payload, &p) == nil && p.TrackingNo != "" {
+				items = append(items, HistoryItem{Role: "system", Text: "投诉已提交，编号 " + p.TrackingNo, At: l.At.Format(time.RFC3339),
+					Reply: &Outbound{Type: "filed", TrackingNo: p.TrackingNo, Deadline: p.Deadline}})
+			}
 			continue
 		}
 		it := HistoryItem{Role: l.Role, Text: l.Text, At: l.At.Format(time.RFC3339)}
