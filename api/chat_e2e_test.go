@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/xiaobao-cn/xiaobao/chat"
 	"github.com/xiaobao-cn/xiaobao/internal/dbtest"
@@ -27,6 +28,7 @@ type e2eEnv struct {
 	tri     *triage.Service
 	hub     *chat.Hub
 	handler string // an all-institutions handler token
+	stop    func() // stops the LISTEN goroutine
 }
 
 var (
@@ -38,55 +40,53 @@ var (
 func newE2E(t *testing.T) *e2eEnv {
 	t.Helper()
 	pool := dbtest.Pool(t)
-	e2eOnce.Do(func() {
-		ctx := context.Background()
-		kb, err := knowledge.NewStore(knowledge.Config{DB: pool, Logger: quietLog, Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{})})
-		if err != nil {
-			e2eErr = err
-			return
-		}
-		if err = kb.EnsureIndexes(ctx); err != nil {
-			e2eErr = err
-			return
-		}
-		if _, err = kb.Seed(ctx, nil); err != nil {
-			e2eErr = err
-			return
-		}
-		cls, err := triage.LoadClassifier(triage.ClassifierConfig{})
-		if err != nil {
-			e2eErr = err
-			return
-		}
-		tri, err := triage.NewService(triage.ServiceConfig{Pool: pool, Classifier: cls, Logger: quietLog})
-		if err != nil {
-			e2eErr = err
-			return
-		}
-		reg := NewRegistry()
-		hub, err := chat.NewHub(chat.Config{Pool: pool, Knowledge: kb, Triage: tri, Registry: reg, Logger: quietLog,
-			MaxConnsPerIP: 1000, MessagesPerMinute: 6000, IPMessagesPerMinute: 100000})
-		if err != nil {
-			e2eErr = err
-			return
-		}
-		go func() { _ = tri.Listen(context.Background(), nil, hub.DeliverUpdate) }()
-		srv, err := NewServer(Config{Pool: pool, Knowledge: kb, Triage: tri, Chat: hub, Registry: reg, Logger: quietLog})
-		if err != nil {
-			e2eErr = err
-			return
-		}
-		handler, _, err := CreateToken(ctx, pool, "e2e handler", RoleHandler, "")
-		if err != nil {
-			e2eErr = err
-			return
-		}
-		e2e = &e2eEnv{ts: httptest.NewServer(srv.Handler()), srv: srv, tri: tri, hub: hub, handler: handler}
-	})
+	e2eOnce.Do(func() { e2e, e2eErr = buildE2E(pool) })
 	if e2eErr != nil {
 		t.Fatalf("building the service: %v", e2eErr)
 	}
 	return e2e
+}
+
+// buildE2E wires the real components on pool, the way cmd/xiaobao does.
+func buildE2E(pool *pgxpool.Pool) (*e2eEnv, error) {
+	ctx := context.Background()
+	kb, err := knowledge.NewStore(knowledge.Config{DB: pool, Logger: quietLog, Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{})})
+	if err != nil {
+		return nil, err
+	}
+	if err = kb.EnsureIndexes(ctx); err != nil {
+		return nil, err
+	}
+	if _, err = kb.Seed(ctx, nil); err != nil {
+		return nil, err
+	}
+	cls, err := triage.LoadClassifier(triage.ClassifierConfig{})
+	if err != nil {
+		return nil, err
+	}
+	tri, err := triage.NewService(triage.ServiceConfig{Pool: pool, Classifier: cls, Logger: quietLog})
+	if err != nil {
+		return nil, err
+	}
+	reg := NewRegistry()
+	hub, err := chat.NewHub(chat.Config{Pool: pool, Knowledge: kb, Triage: tri, Registry: reg, Logger: quietLog,
+		MaxConnsPerIP: 1000, MessagesPerMinute: 6000, IPMessagesPerMinute: 100000})
+	if err != nil {
+		return nil, err
+	}
+	listenCtx, stop := context.WithCancel(context.Background())
+	go func() { _ = tri.Listen(listenCtx, nil, hub.DeliverUpdate) }()
+	srv, err := NewServer(Config{Pool: pool, Knowledge: kb, Triage: tri, Chat: hub, Registry: reg, Logger: quietLog})
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	handler, _, err := CreateToken(ctx, pool, "e2e handler", RoleHandler, "")
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	return &e2eEnv{ts: httptest.NewServer(srv.Handler()), srv: srv, tri: tri, hub: hub, handler: handler, stop: stop}, nil
 }
 
 // wsClient is a consumer's widget, reduced to frames.
