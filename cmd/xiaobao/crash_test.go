@@ -23,11 +23,12 @@ import (
 // connection breaks it reconnects with its resume token and continues from
 // the transcript the server replays, never from its own memory.
 type resilientConsumer struct {
-	p        evals.Persona
-	token    string
-	tracking []string // every tracking number this consumer was told
-	resumes  int
-	msgN     int
+	p         evals.Persona
+	token     string
+	tracking  []string // every tracking number this consumer was told
+	resumes   int
+	msgN      int
+	rephrased int
 }
 
 func (rc *resilientConsumer) run(ctx context.Context, wsURL string) error {
@@ -94,8 +95,10 @@ func (rc *resilientConsumer) session(ctx context.Context, wsURL string) (bool, e
 				return true, nil
 			}
 			if lastAsk == "" {
+				// The story was taken as a question, or never sent: say it
+				// plainly, like a person would.
 				rc.msgN++
-				if err := conn.WriteJSON(map[string]any{"type": "message", "text": rc.p.Opening, "client_msg_id": fmt.Sprintf("%s-%d", rc.p.ID, rc.msgN)}); err != nil {
+				if err := conn.WriteJSON(map[string]any{"type": "message", "text": "我要投诉。" + rc.p.Opening, "client_msg_id": fmt.Sprintf("%s-%d", rc.p.ID, rc.msgN)}); err != nil {
 					return false, err
 				}
 				continue
@@ -108,9 +111,16 @@ func (rc *resilientConsumer) session(ctx context.Context, wsURL string) (bool, e
 				if err := answer(o.Expecting); err != nil {
 					return false, err
 				}
-			} else if len(o.QuickReplies) > 0 && strings.Contains(o.Text, "您好，我是小保") {
+			} else if len(o.QuickReplies) > 0 {
+				opening := rc.p.Opening
+				if !strings.Contains(o.Text, "您好，我是小保") {
+					opening = "我要投诉。" + opening // not taken as a complaint
+					if rc.rephrased++; rc.rephrased > 3 {
+						return false, fmt.Errorf("%s: the bot never took the story as a complaint", rc.p.ID)
+					}
+				}
 				rc.msgN++
-				if err := conn.WriteJSON(map[string]any{"type": "message", "text": rc.p.Opening, "client_msg_id": fmt.Sprintf("%s-%d", rc.p.ID, rc.msgN)}); err != nil {
+				if err := conn.WriteJSON(map[string]any{"type": "message", "text": opening, "client_msg_id": fmt.Sprintf("%s-%d", rc.p.ID, rc.msgN)}); err != nil {
 					return false, err
 				}
 			}

@@ -110,7 +110,7 @@ func OpenPool(ctx context.Context, dbURL string) (*pgxpool.Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.MaxConns = 8
+	cfg.MaxConns = 16
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error { return pgxvec.RegisterTypes(ctx, c) }
 	return pgxpool.NewWithConfig(ctx, cfg)
 }
