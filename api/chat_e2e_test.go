@@ -40,7 +40,11 @@ var (
 func newE2E(t *testing.T) *e2eEnv {
 	t.Helper()
 	pool := dbtest.Pool(t)
-	e2eOnce.Do(func() { e2e, e2eErr = buildE2E(pool) })
+	e2eOnce.Do(func() {
+		e2e, e2eErr = buildE2E(pool, func(c *chat.Config) {
+			c.MaxConnsPerIP, c.MessagesPerMinute, c.IPMessagesPerMinute = 1000, 6000, 100000
+		})
+	})
 	if e2eErr != nil {
 		t.Fatalf("building the service: %v", e2eErr)
 	}
@@ -48,7 +52,7 @@ func newE2E(t *testing.T) *e2eEnv {
 }
 
 // buildE2E wires the real components on pool, the way cmd/xiaobao does.
-func buildE2E(pool *pgxpool.Pool) (*e2eEnv, error) {
+func buildE2E(pool *pgxpool.Pool, tune func(*chat.Config)) (*e2eEnv, error) {
 	ctx := context.Background()
 	kb, err := knowledge.NewStore(knowledge.Config{DB: pool, Logger: quietLog, Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{})})
 	if err != nil {
@@ -69,8 +73,11 @@ func buildE2E(pool *pgxpool.Pool) (*e2eEnv, error) {
 		return nil, err
 	}
 	reg := NewRegistry()
-	hub, err := chat.NewHub(chat.Config{Pool: pool, Knowledge: kb, Triage: tri, Registry: reg, Logger: quietLog,
-		MaxConnsPerIP: 1000, MessagesPerMinute: 6000, IPMessagesPerMinute: 100000})
+	cc := chat.Config{Pool: pool, Knowledge: kb, Triage: tri, Registry: reg, Logger: quietLog}
+	if tune != nil {
+		tune(&cc)
+	}
+	hub, err := chat.NewHub(cc)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +157,9 @@ func (c *wsClient) untilTurnEnds() []chat.Outbound {
 		case "filed", "error", "status":
 			return true
 		case "reply", "reply_end":
-			return o.Expecting != "" || !o.Answer
+			// An answer inside a form is followed by the form's question;
+			// a standalone answer ends the turn with its quick replies.
+			return o.Expecting != "" || !o.Answer || len(o.QuickReplies) > 0
 		}
 		return false
 	})

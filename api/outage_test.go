@@ -22,7 +22,7 @@ func TestChatSurvivesDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	e, err := buildE2E(pool)
+	e, err := buildE2E(pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

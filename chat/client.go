@@ -15,10 +15,9 @@ import (
 const (
 	// writeWait is the time allowed to write a frame to the peer.
 	writeWait = 10 * time.Second
-	// pongWait is the time allowed to read the next pong from the peer.
+	// pongWait is the default time allowed to read the next pong from the
+	// peer (Config.PongWait); pings go out at 9/10 of it.
 	pongWait = 60 * time.Second
-	// pingPeriod sends pings before pongWait runs out.
-	pingPeriod = (pongWait * 9) / 10
 	// maxMessageSize bounds one frame; bigger frames close with 1009.
 	maxMessageSize = 16 * 1024
 	// sendBuffer frames may queue for a slow client before it is dropped.
@@ -81,14 +80,15 @@ func (c *client) readPump() {
 		c.conn.Close()
 	}()
 	c.conn.SetReadLimit(maxMessageSize)
-	_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
-	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	wait := c.hub.cfg.PongWait
+	_ = c.conn.SetReadDeadline(time.Now().Add(wait))
+	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(wait)) })
 	for {
 		_, data, err := c.conn.ReadMessage()
 		if err != nil {
 			return
 		}
-		_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
+		_ = c.conn.SetReadDeadline(time.Now().Add(wait))
 		if !c.lim.Allow() || !c.hub.allowIP(c.ip) {
 			c.hub.metrics.rejected.WithLabelValues("rate").Inc()
 			c.sendFrame(errorFrame(errRateLimited))
@@ -112,8 +112,8 @@ func (c *client) readPump() {
 }
 
 func (c *client) writePump() {
-	ticker := time.NewTicker(pingPeriod)
-	idle := time.NewTicker(time.Minute)
+	ticker := time.NewTicker(c.hub.cfg.PongWait * 9 / 10)
+	idle := time.NewTicker(min(time.Minute, c.hub.cfg.IdleTimeout/2))
 	defer func() {
 		ticker.Stop()
 		idle.Stop()

@@ -41,6 +41,9 @@ type Config struct {
 	IPMessagesPerMinute int
 	// IdleTimeout closes a connection with no consumer frame. Defaults to 30m.
 	IdleTimeout time.Duration
+	// PongWait is how long a client may stay silent to pings before it is
+	// dropped (pings go out at 9/10 of it). Defaults to 60s.
+	PongWait time.Duration
 	// TurnTimeout bounds one turn, LLM included. Defaults to 20s.
 	TurnTimeout time.Duration
 	// Registry receives the chat metrics when set.
@@ -61,6 +64,7 @@ func (c *Config) validate() error {
 	c.IPMessagesPerMinute = cmp.Or(c.IPMessagesPerMinute, 240)
 	c.IdleTimeout = cmp.Or(c.IdleTimeout, 30*time.Minute)
 	c.TurnTimeout = cmp.Or(c.TurnTimeout, 20*time.Second)
+	c.PongWait = cmp.Or(c.PongWait, pongWait)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
