@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -37,7 +38,7 @@ var (
 	e2eErr  error
 )
 
-func newE2E(t *testing.T) *e2eEnv {
+func newE2E(t testing.TB) *e2eEnv {
 	t.Helper()
 	pool := dbtest.Pool(t)
 	e2eOnce.Do(func() {
@@ -98,13 +99,13 @@ func buildE2E(pool *pgxpool.Pool, tune func(*chat.Config)) (*e2eEnv, error) {
 
 // wsClient is a consumer's widget, reduced to frames.
 type wsClient struct {
-	t     *testing.T
+	t     testing.TB
 	conn  *websocket.Conn
 	n     int
 	token string
 }
 
-func (e *e2eEnv) dial(t *testing.T, resume string) (*wsClient, []chat.Outbound) {
+func (e *e2eEnv) dial(t testing.TB, resume string) (*wsClient, []chat.Outbound) {
 	t.Helper()
 	url := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/ws/chat"
 	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
@@ -135,7 +136,7 @@ func (c *wsClient) send(v any) {
 func (c *wsClient) say(text string) []chat.Outbound {
 	c.t.Helper()
 	c.n++
-	c.send(map[string]any{"type": "message", "text": text, "client_msg_id": c.t.Name() + "-" + string(rune('a'+c.n))})
+	c.send(map[string]any{"type": "message", "text": text, "client_msg_id": fmt.Sprintf("%s-%d", c.t.Name(), c.n)})
 	return c.untilTurnEnds()
 }
 

@@ -1,0 +1,29 @@
+package api
+
+import (
+	"testing"
+	"time"
+)
+
+// BenchmarkChatTurn measures the server time of one consumer turn through
+// the whole stack (websocket, dialog, classifier, PostgreSQL), sequentially.
+// Reported per consumer message; `go test -bench ChatTurn -cpuprofile` shows
+// where it goes.
+func BenchmarkChatTurn(b *testing.B) {
+	e := newE2E(b)
+	c, _ := e.dial(b, "")
+	b.ResetTimer()
+	start := time.Now()
+	turns := 0
+	for i := 0; i < b.N; i++ {
+		o := last(c.say("招行信用卡上个月乱扣了我680块年费，我从来没开通过什么白金卡，要求退回！"))
+		turns++
+		for j := 0; j < 12 && o.Expecting != "confirm" && o.Type != "error"; j++ {
+			o = last(c.say(zhangFacts[o.Expecting]))
+			turns++
+		}
+		o = last(c.say("算了"))
+		turns++
+	}
+	b.ReportMetric(float64(time.Since(start).Microseconds())/float64(turns)/1000, "ms/turn")
+}
