@@ -136,7 +136,7 @@ func (c *wsClient) send(v any) {
 func (c *wsClient) say(text string) []chat.Outbound {
 	c.t.Helper()
 	c.n++
-	c.send(map[string]any{"type": "message", "text": text, "client_msg_id": fmt.Sprintf("%s-%d", c.t.Name(), c.n)})
+	c.send(map[string]any{"type": "message", "text": text, "client_msg_id": fmt.Sprintf("%s-%p-%d", c.t.Name(), c, c.n)})
 	return c.untilTurnEnds()
 }
 

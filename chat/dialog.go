@@ -80,7 +80,11 @@ func (e *Engine) idle(t *turn, text string, c triage.Classification) {
 			QuickReplies: []string{"查询进度"}})
 		return
 	}
-	switch c.Intent {
+	intent := c.Intent
+	if containsAny(normalize(text), "我要投诉", "我想投诉", "要投诉", "投诉一下", "我投诉", "帮我投诉") {
+		intent = "complaint" // said in so many words; the model may hear a question
+	}
+	switch intent {
 	case "complaint":
 		e.startIntake(t, text, c)
 	case "question":
