@@ -2,10 +2,11 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -451,5 +452,29 @@ func TestChatLimits(t *testing.T) {
 	_, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.ts.URL, "http")+"/ws/chat", hdr)
 	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("foreign origin accepted: %v", err)
+	}
+}
+
+func TestChatHandoffReachesTheQueue(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	c.say("微信支付有一笔扣款我看不懂")
+	o := last(c.action("handoff", nil))
+	m := regexp.MustCompile(`TS\d{8}-\d{4,6}`).FindString(o.Text)
+	if m == "" {
+		t.Fatalf("handoff reply has no tracking number: %+v", o)
+	}
+	code, got := e.apiJSON(t, "GET", "/api/v1/cases/"+m, nil)
+	if code != 200 {
+		t.Fatalf("handoff case not in the handler API: %d %v", code, got)
+	}
+	if b, _ := json.Marshal(got); !strings.Contains(string(b), "handoff") {
+		t.Fatalf("handoff case lacks the handoff flag: %s", b)
+	}
+	// Asking again does not create a second case.
+	o = last(c.say("转人工"))
+	if regexp.MustCompile(`TS\d{8}-\d{4,6}`).FindString(o.Text) != "" {
+		t.Fatalf("second handoff made another case: %+v", o)
 	}
 }
