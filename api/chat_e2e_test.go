@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -55,8 +56,25 @@ func newE2E(t testing.TB) *e2eEnv {
 
 // buildE2E wires the real components on pool, the way cmd/xiaobao does.
 func buildE2E(pool *pgxpool.Pool, tune func(*chat.Config)) (*e2eEnv, error) {
+	return buildE2EWith(pool, e2eOptions{tune: tune})
+}
+
+// e2eOptions vary the wiring for fault tests.
+type e2eOptions struct {
+	tune         func(*chat.Config)
+	knowledgeLLM *knowledge.LLMConfig
+	triageLLM    *triage.LLMConfig
+	logger       *slog.Logger
+}
+
+func buildE2EWith(pool *pgxpool.Pool, o e2eOptions) (*e2eEnv, error) {
 	ctx := context.Background()
-	kb, err := knowledge.NewStore(knowledge.Config{DB: pool, Logger: quietLog, Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{})})
+	log := quietLog
+	if o.logger != nil {
+		log = o.logger
+	}
+	tune := o.tune
+	kb, err := knowledge.NewStore(knowledge.Config{DB: pool, Logger: log, Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{}), LLM: o.knowledgeLLM})
 	if err != nil {
 		return nil, err
 	}
@@ -66,16 +84,16 @@ func buildE2E(pool *pgxpool.Pool, tune func(*chat.Config)) (*e2eEnv, error) {
 	if _, err = kb.Seed(ctx, nil); err != nil {
 		return nil, err
 	}
-	cls, err := triage.LoadClassifier(triage.ClassifierConfig{})
+	cls, err := triage.LoadClassifier(triage.ClassifierConfig{LLM: o.triageLLM, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	tri, err := triage.NewService(triage.ServiceConfig{Pool: pool, Classifier: cls, Logger: quietLog})
+	tri, err := triage.NewService(triage.ServiceConfig{Pool: pool, Classifier: cls, Logger: log})
 	if err != nil {
 		return nil, err
 	}
 	reg := NewRegistry()
-	cc := chat.Config{Pool: pool, Knowledge: kb, Triage: tri, Registry: reg, Logger: quietLog}
+	cc := chat.Config{Pool: pool, Knowledge: kb, Triage: tri, Registry: reg, Logger: log}
 	if tune != nil {
 		tune(&cc)
 	}
@@ -85,7 +103,7 @@ func buildE2E(pool *pgxpool.Pool, tune func(*chat.Config)) (*e2eEnv, error) {
 	}
 	listenCtx, stop := context.WithCancel(context.Background())
 	go func() { _ = tri.Listen(listenCtx, nil, hub.DeliverUpdate) }()
-	srv, err := NewServer(Config{Pool: pool, Knowledge: kb, Triage: tri, Chat: hub, Registry: reg, Logger: quietLog})
+	srv, err := NewServer(Config{Pool: pool, Knowledge: kb, Triage: tri, Chat: hub, Registry: reg, Logger: log})
 	if err != nil {
 		stop()
 		return nil, err

@@ -84,6 +84,11 @@ func (e *Engine) idle(t *turn, text string, c triage.Classification) {
 	if containsAny(normalize(text), "我要投诉", "我想投诉", "要投诉", "投诉一下", "我投诉", "帮我投诉") {
 		intent = "complaint" // said in so many words; the model may hear a question
 	}
+	if intent == "status" {
+		// A status query without a tracking number or status words is
+		// usually a question about deadlines ("多久给我答复？").
+		intent = "question"
+	}
 	switch intent {
 	case "complaint":
 		e.startIntake(t, text, c)
