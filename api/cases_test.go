@@ -32,7 +32,7 @@ func newCaseEnv(t *testing.T) *caseEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := NewServer(Config{Pool: pool, Triage: tri, Addr: "127.0.0.1:0"})
+	srv, err := NewServer(Config{Pool: pool, Triage: tri, Addr: "127.0.0.1:0", Logger: quietLog})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xiaobao-cn/xiaobao/chat"
 	"github.com/xiaobao-cn/xiaobao/internal/dbtest"
 )
 
@@ -22,7 +23,7 @@ func TestChatSurvivesDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	e, err := buildE2E(pool, nil)
+	e, err := buildE2E(pool, func(c *chat.Config) { c.MessagesPerMinute = 6000 })
 	if err != nil {
 		t.Fatal(err)
 	}

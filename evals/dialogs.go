@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/xiaobao-cn/xiaobao/chat"
+	"github.com/xiaobao-cn/xiaobao/triage"
 )
 
 // DialogResult is how one persona's conversation went.
@@ -103,7 +104,7 @@ func RunPersona(ctx context.Context, wsURL string, p Persona) DialogResult {
 				res.Got = *o.Case
 				res.ProductOK = o.Case.Product == p.Expect.Product
 				res.ReasonOK = o.Case.Reason == p.Expect.Reason
-				res.InstitutionOK = o.Case.Institution == p.Expect.Institution
+				res.InstitutionOK = SameInstitution(o.Case.Institution, p.Expect.Institution)
 				res.DemandsOK = subset(p.Expect.Demands, o.Case.Demands)
 			}
 			return res
@@ -164,6 +165,18 @@ func RunPersona(ctx context.Context, wsURL string, p Persona) DialogResult {
 	}
 	res.Error = "too many turns"
 	return res
+}
+
+// SameInstitution compares institutions by identity, not spelling: both
+// names are normalised through the alias table, and a short form contained
+// in the full name ("捷信" in "捷信消费金融") is the same institution.
+func SameInstitution(got, want string) bool {
+	g, _ := triage.NormalizeInstitution(got)
+	w, _ := triage.NormalizeInstitution(want)
+	if g == "" || w == "" {
+		return g == w
+	}
+	return g == w || strings.Contains(g, w) || strings.Contains(w, g)
 }
 
 func readUntil(conn *websocket.Conn, done func(chat.Outbound) bool) error {

@@ -1,0 +1,41 @@
+package evals
+
+import "testing"
+
+func TestSameInstitution(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		got, want string
+		same      bool
+	}{
+		{"招商银行", "招商银行", true},
+		{"捷信", "捷信消费金融", true},
+		{"招商银行", "中国建设银行", false},
+		{"", "招商银行", false},
+	} {
+		if got := SameInstitution(c.got, c.want); got != c.same {
+			t.Errorf("SameInstitution(%q, %q) = %v, want %v", c.got, c.want, got, c.same)
+		}
+	}
+}
+
+func TestPersonasAreComplete(t *testing.T) {
+	t.Parallel()
+	ps, err := Personas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) < 40 {
+		t.Fatalf("%d personas, want at least 40", len(ps))
+	}
+	for _, p := range ps {
+		for _, slot := range []string{"institution", "description", "occurred_at", "amount", "demand", "name", "phone", "consent"} {
+			if p.Facts[slot] == "" {
+				t.Errorf("%s lacks fact %s", p.ID, slot)
+			}
+		}
+		if p.Expect.Product == "" || p.Expect.Reason == "" || len(p.Expect.Demands) == 0 {
+			t.Errorf("%s has no expectation", p.ID)
+		}
+	}
+}
