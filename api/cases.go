@@ -87,6 +87,10 @@ func (s *Server) caseError(w http.ResponseWriter, r *http.Request, err error) {
 func caseJSON(c triage.Case, reveal bool) map[string]any {
 	if !reveal {
 		c = c.Masked()
+		// Handlers write these reasons themselves and sometimes quote the
+		// consumer's numbers in them; Masked leaves them as typed.
+		c.ExtensionReason = pii.Mask(c.ExtensionReason)
+		c.PauseReason = pii.Mask(c.PauseReason)
 	}
 	c.SessionID = ""
 	return map[string]any{"case": c}
@@ -162,7 +166,34 @@ func (s *Server) handleCaseAudit(w http.ResponseWriter, r *http.Request) {
 		s.caseError(w, r, err)
 		return
 	}
+	// Details hold handler-written text (reasons, the purpose of a
+	// reveal) that may quote the consumer's numbers; every staff role
+	// reads the trail, so it is shown masked like the messages.
+	for i := range events {
+		events[i].Detail, _ = maskDetail(events[i].Detail).(map[string]any)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"events": events})
+}
+
+// maskDetail masks every string in an audit event's JSON detail.
+func maskDetail(v any) any {
+	switch v := v.(type) {
+	case string:
+		return pii.Mask(v)
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = maskDetail(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = maskDetail(x)
+		}
+		return out
+	}
+	return v
 }
 
 func (s *Server) handleCaseMessages(w http.ResponseWriter, r *http.Request) {

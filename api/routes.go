@@ -8,5 +8,7 @@ func (s *Server) routes() {
 	s.registerWeb()
 	s.registerChat()
 	s.registerCases()
+	s.registerClassify()
 	s.registerKB()
+	s.registerPrivacy()
 }

@@ -61,6 +61,7 @@ func (m *Main) buildServer(ctx context.Context) (*api.Server, error) {
 	if err := m.startSweeper(ctx, tri); err != nil {
 		return nil, err
 	}
+	m.startChatRetention(ctx)
 	reg := api.NewRegistry()
 	hub, err := m.newChat(kb, tri, reg)
 	if err != nil {
