@@ -130,3 +130,27 @@ func TestSQLLookingInputIsHarmless(t *testing.T) {
 		t.Fatalf("stored description %q lost the literal text", desc)
 	}
 }
+
+func TestStatusLookupIsRateLimitedPerAddress(t *testing.T) {
+	t.Parallel()
+	e := limitedEnv(t, func(c *chat.Config) { c.LookupsPerHour = 6 }) // burst 3
+	refused := 0
+	for i := 0; i < 6; i++ {
+		// A guesser opens a fresh session for every try.
+		conn, _, err := dialFrom(e, "127.0.0.4")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &wsClient{t: t, conn: conn}
+		c.send(map[string]any{"type": "hello"})
+		c.until(func(o chat.Outbound) bool { return o.Type == "reply" })
+		o := last(c.action("status", map[string]any{"tracking_no": "TS20261123-1234", "phone_last4": "0000"}))
+		if strings.Contains(o.Text, "太频繁") {
+			refused++
+		}
+		conn.Close()
+	}
+	if refused < 3 {
+		t.Fatalf("%d of 6 rapid lookups from one address refused, want the ones past the burst of 3", refused)
+	}
+}

@@ -203,7 +203,7 @@ func (c *client) serve(in Inbound) {
 	}
 	unlock := h.lockSession(sid)
 	defer unlock()
-	out, err := h.engine.handle(ctx, sid, in, c.sendFrame)
+	out, err := h.engine.handle(ctx, sid, in, c.sendFrame, func() bool { return h.allowLookup(c.ip) })
 	if err != nil {
 		c.sendFrame(errorFrame(err))
 		return

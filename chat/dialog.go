@@ -229,6 +229,10 @@ func (e *Engine) lookup(t *turn, trackingNo, last4 string) {
 		t.say(Outbound{Text: "查询失败次数太多了，为保护投诉人的信息，请 15 分钟后再试。"})
 		return
 	}
+	if t.allowLookup != nil && !t.allowLookup() {
+		t.say(Outbound{Text: "查询太频繁了，为保护投诉人的信息，请稍后再试。"})
+		return
+	}
 	cs, err := e.tri.Lookup(t.ctx, strings.ToUpper(trackingNo), last4)
 	if errors.Is(err, triage.ErrNotFound) {
 		st.FailedLookups++

@@ -57,6 +57,9 @@ type turn struct {
 	emit  func(Outbound)
 	err   error
 	class *triage.Classification
+	// allowLookup spends one of the client address's status lookups;
+	// nil allows all (tests of the engine alone).
+	allowLookup func() bool
 }
 
 func (t *turn) st() *State { return t.sess.State }

@@ -39,6 +39,9 @@ type Config struct {
 	MessagesPerMinute int
 	// IPMessagesPerMinute bounds all frames from one address. Defaults to 240.
 	IPMessagesPerMinute int
+	// LookupsPerHour bounds status lookups from one address. Defaults to 60
+	// (burst 10).
+	LookupsPerHour int
 	// IdleTimeout closes a connection with no consumer frame. Defaults to 30m.
 	IdleTimeout time.Duration
 	// PongWait is how long a client may stay silent to pings before it is
@@ -63,6 +66,7 @@ func (c *Config) validate() error {
 	c.MessagesPerMinute = cmp.Or(c.MessagesPerMinute, 30)
 	c.IPMessagesPerMinute = cmp.Or(c.IPMessagesPerMinute, 240)
 	c.IdleTimeout = cmp.Or(c.IdleTimeout, 30*time.Minute)
+	c.LookupsPerHour = cmp.Or(c.LookupsPerHour, 60)
 	c.TurnTimeout = cmp.Or(c.TurnTimeout, 20*time.Second)
 	c.PongWait = cmp.Or(c.PongWait, pongWait)
 	if c.Now == nil {
@@ -85,6 +89,7 @@ type Hub struct {
 	bySession map[string]map[*client]struct{}
 	perIP     map[string]int
 	ipLimits  map[string]*ipLimit
+	lookups   map[string]*ipLimit
 	turnLocks map[string]*sessionLock
 	closing   bool
 }
@@ -111,6 +116,7 @@ func NewHub(cfg Config) (*Hub, error) {
 		bySession: map[string]map[*client]struct{}{},
 		perIP:     map[string]int{},
 		ipLimits:  map[string]*ipLimit{},
+		lookups:   map[string]*ipLimit{},
 		turnLocks: map[string]*sessionLock{},
 		metrics:   newMetrics(cfg.Registry),
 	}
@@ -219,6 +225,28 @@ func (h *Hub) allowIP(ip string) bool {
 		per := rate.Every(time.Minute / time.Duration(h.cfg.IPMessagesPerMinute))
 		l = &ipLimit{lim: rate.NewLimiter(per, h.cfg.IPMessagesPerMinute/4+1)}
 		h.ipLimits[ip] = l
+	}
+	l.seen = now
+	return l.lim.Allow()
+}
+
+// allowLookup bounds status lookups per address (LookupsPerHour), so
+// tracking numbers cannot be guessed by opening session after session.
+func (h *Hub) allowLookup(ip string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := time.Now()
+	l := h.lookups[ip]
+	if l == nil {
+		if len(h.lookups) > 10000 {
+			for k, v := range h.lookups {
+				if now.Sub(v.seen) > time.Hour {
+					delete(h.lookups, k)
+				}
+			}
+		}
+		l = &ipLimit{lim: rate.NewLimiter(rate.Every(time.Hour/time.Duration(h.cfg.LookupsPerHour)), max(h.cfg.LookupsPerHour/6, 3))}
+		h.lookups[ip] = l
 	}
 	l.seen = now
 	return l.lim.Allow()

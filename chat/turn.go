@@ -18,7 +18,7 @@ import (
 // result before returning the frames to send: whatever the consumer is told
 // is already durable. A concurrent save from another tab or replica makes
 // the turn run again on the fresh state.
-func (e *Engine) handle(ctx context.Context, sessionID string, in Inbound, emit func(Outbound)) ([]Outbound, error) {
+func (e *Engine) handle(ctx context.Context, sessionID string, in Inbound, emit func(Outbound), allowLookup func() bool) ([]Outbound, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		sess, err := sessionByID(ctx, e.db, sessionID)
 		if err != nil {
@@ -34,7 +34,7 @@ func (e *Engine) handle(ctx context.Context, sessionID string, in Inbound, emit 
 				return nil, nil // a resend after reconnect: already answered
 			}
 		}
-		t := &turn{ctx: ctx, sess: sess, now: e.now(), emit: emit}
+		t := &turn{ctx: ctx, sess: sess, now: e.now(), emit: emit, allowLookup: allowLookup}
 		e.dispatch(t, in)
 		if t.err != nil {
 			return nil, t.err
