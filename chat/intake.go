@@ -313,6 +313,8 @@ func looksLikeQuestion(text string, c triage.Classification) bool {
 	return marked && c.Intent == "question"
 }
 
+var editNameRE = regexp.MustCompile(`(?:是|为|成)\s*([\p{Han}]{2,4})`)
+
 var editRE = regexp.MustCompile(`写错|填错|说错|搞错|弄错|改成|改为|改一下|更正|不对，|不对,|应该是|不是.{1,12}是`)
 
 // tryEdit applies corrections like "机构写错了，是建设银行" at any point.
@@ -344,7 +346,7 @@ func (e *Engine) tryEdit(t *turn, text string, c triage.Classification) bool {
 			f.fill(slotOccurredAt)
 		}
 	case containsAny(norm, "名字", "姓名"):
-		if m := regexp.MustCompile(`(?:是|为|成)\s*([\p{Han}]{2,4})`).FindStringSubmatch(text); m != nil {
+		if m := editNameRE.FindStringSubmatch(text); m != nil {
 			f.Name, changed = m[1], true
 			f.fill(slotName)
 		}

@@ -97,7 +97,7 @@ func (e *Engine) action(t *turn, in Inbound) {
 		if m := trackingRE.FindStringSubmatch(tn); m != nil {
 			tn = "TS" + m[1] + "-" + m[2]
 		}
-		if !regexp.MustCompile(`^\d{4}$`).MatchString(in.PhoneLast4) || !trackingRE.MatchString(tn) {
+		if !last4OnlyRE.MatchString(in.PhoneLast4) || !trackingRE.MatchString(tn) {
 			t.say(Outbound{Text: "请填写正确的投诉编号（形如 TS20261123-4821）和手机号后四位。"})
 			return
 		}
@@ -108,6 +108,8 @@ func (e *Engine) action(t *turn, in Inbound) {
 		e.feedback(t, in)
 	}
 }
+
+var last4OnlyRE = regexp.MustCompile(`^\d{4}$`)
 
 var rateTextRE = regexp.MustCompile(`^\s*([1-5])\s*分`)
 
