@@ -3,6 +3,7 @@ package triage
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -126,13 +127,16 @@ func (s *Service) fileTx(ctx context.Context, tx pgx.Tx, in CaseInput, now time.
 	if duplicateOf != nil {
 		detail["duplicate_of"] = *duplicateOf
 	}
-	if err := insertEvent(ctx, tx, c.ID, actor, "case."+ActionFile, "", StatusNew, detail, now); err != nil {
+	ev, err := json.Marshal(NewCaseEvent{ID: c.ID, TrackingNo: c.TrackingNo, Institution: c.Institution,
+		Team: c.Team, Priority: c.Priority, Flags: c.Flags, DeadlineAt: c.DeadlineAt})
+	if err != nil {
 		return Case{}, err
 	}
-	ev := NewCaseEvent{ID: c.ID, TrackingNo: c.TrackingNo, Institution: c.Institution, Team: c.Team,
-		Priority: c.Priority, Flags: c.Flags, DeadlineAt: c.DeadlineAt}
-	if err := notify(ctx, tx, ChannelNewCase, ev); err != nil {
-		return Case{}, err
+	// The audit event and the notification share a round trip: filing is
+	// the hot path (the benchmark target is 300 cases/s).
+	if _, err := tx.Exec(ctx, sqlFileRecord, c.ID, actor, "case."+ActionFile, StatusNew, detail, now,
+		ChannelNewCase, string(ev)); err != nil {
+		return Case{}, fmt.Errorf("recording filing: %w", err)
 	}
 	return c, nil
 }

@@ -36,6 +36,13 @@ RETURNING ` + caseColumns
         AND deadline_at > @now
      ORDER BY created_at DESC LIMIT 1) AS duplicate_of`
 
+	// sqlFileRecord writes a filing's audit event and announces the case in
+	// one statement (a data-modifying CTE runs even when unreferenced).
+	sqlFileRecord = `WITH ev AS (
+    INSERT INTO case_events (case_id, actor, action, from_state, to_state, detail, at)
+    VALUES ($1, $2, $3, '', $4, $5, $6))
+SELECT pg_notify($7, $8)`
+
 	sqlEventInsert = `INSERT INTO case_events (case_id, actor, action, from_state, to_state, detail, at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	sqlEventList = `SELECT id, case_id, at, actor, action, from_state, to_state, detail

@@ -112,8 +112,10 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 		out.Intent, out.NeedsReview = "chitchat", true
 		return out
 	}
-	ex := Extract(text, now)
-	z := c.model.scores(featurize(text, &ex))
+	lower := asciiLower(text)
+	h := scanPhrases(lower)
+	ex := extract(text, now, h)
+	z := c.model.scores(featurize(text, lower, h, &ex))
 
 	intent, ic := c.best("intent", z)
 	out.Intent, out.IntentConfidence = intent, ic
@@ -124,10 +126,10 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 	}
 
 	on := map[string]bool{
-		"fraud_in_progress": ruleFraud(text) || c.fires("flag:fraud_in_progress", z),
-		"crisis":            ruleCrisis(text) || c.fires("flag:crisis", z),
-		"vulnerable":        ruleVulnerable(text),
-		"escalation":        ruleEscalation(text),
+		"fraud_in_progress": fraudRule(h) || c.fires("flag:fraud_in_progress", z),
+		"crisis":            crisisRule(h) || c.fires("flag:crisis", z),
+		"vulnerable":        vulnerableRule(text, h),
+		"escalation":        escalationRule(h),
 		"large_amount":      ex.AmountYuan != nil && *ex.AmountYuan >= c.cfg.LargeAmountYuan,
 	}
 	for _, f := range Flags {

@@ -13,10 +13,6 @@ import (
 // facts; the bound keeps a 20,000-character paste as cheap as a tweet.
 const maxScanRunes = 4000
 
-// maxScanBytes is the byte bound used where a rune count is not at hand;
-// callers pass text already cut by prepareText, so it only guards misuse.
-const maxScanBytes = 4 * maxScanRunes
-
 // Extraction holds the facts read from a complaint text by rules alone.
 type Extraction struct {
 	// Institution is the first institution named, normalised, or "".
@@ -42,7 +38,12 @@ type Extraction struct {
 // simply absent.
 func Extract(text string, now time.Time) Extraction {
 	text = prepareText(text)
-	e := Extraction{Demands: ParseDemands(text)}
+	return extract(text, now, scanPhrases(asciiLower(text)))
+}
+
+// extract is Extract on a prepared text whose phrases are already found.
+func extract(text string, now time.Time, h *textHits) Extraction {
+	e := Extraction{Demands: demandsFrom(h)}
 	if m, ok := findInstitution(text, false); ok {
 		e.Institution, e.InstitutionKind = m.name, m.kind
 	}

@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -107,7 +106,7 @@ var (
 	currencyBefore = []string{"¥", "￥", "rmb", "人民币", "$"}
 	// notMoneyAfter are counters and time words: "3次", "12期", "90岁".
 	notMoneyAfter = []string{
-		"%", "％", "‰", "年", "月", "日", "号", "天", "岁", "周", "星期", "礼拜", "期", "次", "个", "点", "分钟", "分", "秒", "倍", "条", "位", "张", "笔",
+		"%", "％", "‰", "年", "月", "日", "号", "天", "岁", "周", "星期", "礼拜", "期", "次", "个", "点", "分钟", "秒", "倍", "条", "位", "张", "笔",
 		"家", "人", "遍", "层", "楼", "小时", "公里", "里", "米", "斤", "折", "成", "名", "趟", "单", "页", "级", "档", "种", "股", "手", "只",
 		"项", "份", "代", "辈", "口", "间", "套", "台", "部", "本", "句", "声", "下", "回", "届", "季", "批", "轮", "起", "群", "字", "户", "座",
 		"辆", "所", "颗", "片", "集", "场", "步", "样", "段", "行", "组", "把", "号码", "度", "岁数", "克", "两", "寸", "毫",
@@ -179,6 +178,9 @@ func scanAmounts(text string, lenient bool) []amountSpan {
 		}
 		before, after := strings.TrimRight(lower[:start], "」』”\"')）) "), lower[end:]
 		sp := amountSpan{yuan: math.Round(val*100) / 100, start: start, end: end}
+		if sp.yuan <= 0 {
+			continue // less than a fen
+		}
 		sp.strength = rateAmount(before, after, run, val, kind, lenient)
 		if sp.strength > 0 {
 			sp.cue = containsAny(lastRunes(before, 4), cueVerbs)
@@ -414,6 +416,3 @@ func jiaoAfter(after string) float64 {
 	}
 	return d / 10
 }
-
-// isHanRune reports whether r is a Chinese character.
-func isHanRune(r rune) bool { return unicode.Is(unicode.Han, r) }

@@ -2,10 +2,17 @@ package triage
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
+
+// BeijingTime is China Standard Time (UTC+8, no daylight saving): the
+// clock consumers mean by 昨天 or 10月3号. Callers without a message time
+// of their own should resolve dates against time.Now().In(BeijingTime).
+var BeijingTime = time.FixedZone("CST", 8*3600)
 
 // ParseDate reads a date as consumers write it and resolves it against
 // now (the message time, whose location is used): 2025-10-03, 2025年10月3日,
@@ -23,21 +30,26 @@ const datePatN = `(\d{1,2}|[一二两三四五六七八九十]{1,3})`
 
 // dateRule is one way to write a date; resolve turns a match into a time.
 type dateRule struct {
-	re      *regexp.Regexp
-	resolve func(m []string, now time.Time) (time.Time, bool)
+	// need lists characters of which the text must contain one for the
+	// rule to be tried: a cheap test that spares most regexp scans. With
+	// afterNumber, the character must follow a digit or numeral (10月, 3号).
+	need        string
+	afterNumber bool
+	re          *regexp.Regexp
+	resolve     func(m []string, now time.Time) (time.Time, bool)
 }
 
 var dateRules = []dateRule{
 	// 2025-10-03, 2025/10/3, 2025.10.03, 2025年10月3日
-	{regexp.MustCompile(`((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"-/.年", true, regexp.MustCompile(`((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?`), func(m []string, now time.Time) (time.Time, bool) {
 		return ymd(atoi(m[1]), atoi(m[2]), atoi(m[3]), now)
 	}},
 	// 2025年10月(份)(初/中/底)
-	{regexp.MustCompile(`((?:19|20)\d\d)\s*年\s*` + datePatN + `\s*月份?(初|中旬|中|下旬|底|末)?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"年", true, regexp.MustCompile(`((?:19|20)\d\d)\s*年\s*` + datePatN + `\s*月份?(初|中旬|中|下旬|底|末)?`), func(m []string, now time.Time) (time.Time, bool) {
 		return ymd(atoi(m[1]), smallNum(m[2]), partOfMonth(m[3]), now)
 	}},
 	// 2023年(初/底)
-	{regexp.MustCompile(`((?:19|20)\d\d)\s*年(初|底|末)?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"年", true, regexp.MustCompile(`((?:19|20)\d\d)\s*年(初|底|末)?`), func(m []string, now time.Time) (time.Time, bool) {
 		month, day := 1, 1
 		if m[2] == "底" || m[2] == "末" {
 			month, day = 12, 1
@@ -45,7 +57,7 @@ var dateRules = []dateRule{
 		return ymd(atoi(m[1]), month, day, now)
 	}},
 	// (去年|前年|今年) 10月(份) (3号)
-	{regexp.MustCompile(`(去年|前年|今年)?\s*` + datePatN + `\s*月份?\s*(初|中旬|中|下旬|底|末)?\s*(?:` + datePatN + `\s*[日号])?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"月", true, regexp.MustCompile(`(去年|前年|今年)?\s*` + datePatN + `\s*月份?\s*(初|中旬|中|下旬|底|末)?\s*(?:` + datePatN + `\s*[日号])?`), func(m []string, now time.Time) (time.Time, bool) {
 		month := smallNum(m[2])
 		day := partOfMonth(m[3])
 		if m[4] != "" {
@@ -62,7 +74,7 @@ var dateRules = []dateRule{
 		return pastMonthDay(month, day, now)
 	}},
 	// 上个月15号, 这个月3号, 上上个月, 上个月底
-	{regexp.MustCompile(`(上上个?月|上个?月|这个?月|本月)\s*(初|中旬|中|下旬|底|末)?\s*(?:` + datePatN + `\s*[日号])?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"月", false, regexp.MustCompile(`(上上个?月|上个?月|这个?月|本月)\s*(初|中旬|中|下旬|底|末)?\s*(?:` + datePatN + `\s*[日号])?`), func(m []string, now time.Time) (time.Time, bool) {
 		back := map[string]int{"上上个月": 2, "上上月": 2, "上个月": 1, "上月": 1}[m[1]]
 		first := time.Date(now.Year(), now.Month()-time.Month(back), 1, 0, 0, 0, 0, now.Location())
 		day := partOfMonth(m[2])
@@ -72,7 +84,7 @@ var dateRules = []dateRule{
 		return ymd(first.Year(), int(first.Month()), day, now)
 	}},
 	// 去年, 前年, 今年年初 (after the month rules, which take 去年10月)
-	{regexp.MustCompile(`(去年|前年|今年)(年初|年底|年末|初|底)?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"年", false, regexp.MustCompile(`(去年|前年|今年)(年初|年底|年末|初|底)?`), func(m []string, now time.Time) (time.Time, bool) {
 		y := now.Year() - map[string]int{"去年": 1, "前年": 2}[m[1]]
 		if strings.Contains(m[2], "底") || strings.Contains(m[2], "末") {
 			return ymd(y, 12, 1, now)
@@ -80,7 +92,7 @@ var dateRules = []dateRule{
 		return ymd(y, 1, 1, now)
 	}},
 	// 上周三, 上个星期五, 上礼拜, 这周一, 周三, 星期天
-	{regexp.MustCompile(`(上上个?|上个?|这个?|本)?\s*(星期|礼拜|周)([一二三四五六日天1-7])?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"周星拜", false, regexp.MustCompile(`(上上个?|上个?|这个?|本)?\s*(星期|礼拜|周)([一二三四五六日天1-7])?`), func(m []string, now time.Time) (time.Time, bool) {
 		if m[1] == "" && m[3] == "" {
 			return time.Time{}, false // bare 周 (周末, 每周) is no date
 		}
@@ -109,7 +121,7 @@ var dateRules = []dateRule{
 		return d, true
 	}},
 	// 三天前, 两周前, 半个月前, 3个月之前, 一年前, 半年前
-	{regexp.MustCompile(`(` + datePatN[1:len(datePatN)-1] + `|半)\s*(?:个)?\s*(多)?\s*(天|日|周|星期|礼拜|月|年)\s*(?:前|之前|以前)`), func(m []string, now time.Time) (time.Time, bool) {
+	{"前", false, regexp.MustCompile(`(` + datePatN[1:len(datePatN)-1] + `|半)\s*(?:个)?\s*(多)?\s*(天|日|周|星期|礼拜|月|年)\s*(?:前|之前|以前)`), func(m []string, now time.Time) (time.Time, bool) {
 		n := 0
 		half := m[1] == "半"
 		if !half {
@@ -137,7 +149,7 @@ var dateRules = []dateRule{
 		}
 	}},
 	// 今天, 昨天, 前天, 大前天, 昨晚, 今早, 刚才
-	{regexp.MustCompile(`大前天|前天|昨天|昨日|昨晚|昨儿|今天|今日|今早|今晚|今儿|刚才|刚刚`), func(m []string, now time.Time) (time.Time, bool) {
+	{"前昨今天晚早刚儿", false, regexp.MustCompile(`大前天|前天|昨天|昨日|昨晚|昨儿|今天|今日|今早|今晚|今儿|刚才|刚刚`), func(m []string, now time.Time) (time.Time, bool) {
 		t := midnight(now)
 		switch m[0] {
 		case "大前天":
@@ -158,7 +170,7 @@ var dateRules = []dateRule{
 		return t, true
 	}},
 	// 15号 on its own: a day of this month, or last month if still ahead.
-	{regexp.MustCompile(`(^|[^\d编尾账单工卡第号])` + datePatN + `\s*[日号]([^\d线楼门窗柜机床位房院店码内后之以期到起]|$)`), func(m []string, now time.Time) (time.Time, bool) {
+	{"日号", true, regexp.MustCompile(`(^|[^\d编尾账单工卡第号])` + datePatN + `\s*[日号]([^\d线楼门窗柜机床位房院店码内后之以期到起]|$)`), func(m []string, now time.Time) (time.Time, bool) {
 		day := smallNum(m[2])
 		t, ok := ymd(now.Year(), int(now.Month()), day, now)
 		if ok && t.After(now) {
@@ -175,46 +187,79 @@ var timeOfDayRE = regexp.MustCompile(`^\s*(早上|早晨|上午|中午|下午|�
 // partOfDayHours are the hours a bare part of day stands for.
 var partOfDayHours = map[string]int{"早上": 8, "早晨": 8, "上午": 10, "中午": 12, "下午": 15, "傍晚": 18, "晚上": 20, "夜里": 23, "半夜": 0, "凌晨": 3}
 
-// findDate returns the earliest date expression in text.
+// findDate returns the earliest date expression in text. A match that
+// reads as an impossible date (2月30日) hides the shorter matches inside
+// it, so "30日" alone is not taken from it.
 func findDate(text string, now time.Time) (time.Time, bool) {
-	if !strings.ContainsAny(text, "年月日号天周星拜前刚晚早") {
+	if !strings.ContainsAny(text, "年月日号天周星拜前刚晚早-/.") {
 		return time.Time{}, false // most messages: skip the regexps
 	}
-	bestStart, bestEnd := -1, -1
-	var best time.Time
+	type match struct {
+		start, end int
+		t          time.Time
+		ok         bool
+	}
+	var ms []match
 	for _, rule := range dateRules {
-		for _, loc := range rule.re.FindAllStringSubmatchIndex(text, 4) {
-			start := loc[0]
-			if bestStart >= 0 && start > bestStart {
-				break
-			}
+		if !strings.ContainsAny(text, rule.need) || (rule.afterNumber && !numeralBefore(text, rule.need)) {
+			continue
+		}
+		for _, loc := range rule.re.FindAllStringSubmatchIndex(text, 8) {
 			m := make([]string, len(loc)/2)
 			for k := range m {
 				if loc[2*k] >= 0 {
 					m[k] = text[loc[2*k]:loc[2*k+1]]
 				}
 			}
-			t, ok := rule.resolve(m, now)
-			if !ok {
-				continue
-			}
+			start := loc[0]
 			// The bare-day rule may start its match one rune early.
 			if strings.HasPrefix(rule.re.String(), "(^|") && m[1] != "" {
 				start += len(m[1])
 			}
-			if bestStart < 0 || start < bestStart || (start == bestStart && loc[1] > bestEnd) {
-				bestStart, bestEnd, best = start, loc[1], t
+			if loc[1] <= start {
+				continue
 			}
-			break
+			t, ok := rule.resolve(m, now)
+			ms = append(ms, match{start, loc[1], t, ok})
 		}
 	}
-	if bestStart < 0 {
-		return time.Time{}, false
+	slices.SortStableFunc(ms, func(a, b match) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return b.end - a.end
+	})
+	blockedUntil := -1
+	for _, m := range ms {
+		if m.start < blockedUntil {
+			continue
+		}
+		if !m.ok {
+			blockedUntil = max(blockedUntil, m.end)
+			continue
+		}
+		best := m.t
+		if best.Equal(midnight(best)) {
+			best = applyTimeOfDay(best, text[m.end:])
+		}
+		return best, true
 	}
-	if best.Hour() == 0 && best.Minute() == 0 && best.Equal(midnight(best)) {
-		best = applyTimeOfDay(best, text[bestEnd:])
+	return time.Time{}, false
+}
+
+// numeralBefore reports whether one of the characters in chars follows a
+// digit or a Chinese numeral (十月, 3号), allowing one space between.
+func numeralBefore(text, chars string) bool {
+	for i, r := range text {
+		if !strings.ContainsRune(chars, r) {
+			continue
+		}
+		before := strings.TrimRight(text[:i], " ")
+		if p, _ := utf8.DecodeLastRuneInString(before); (p >= '0' && p <= '9') || strings.ContainsRune("一二两三四五六七八九十", p) {
+			return true
+		}
 	}
-	return best, true
+	return false
 }
 
 // applyTimeOfDay sets the hour from "晚上8点半" following a date.

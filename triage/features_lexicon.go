@@ -1,7 +1,5 @@
 package triage
 
-import "strings"
-
 // lexicon is domain knowledge the model would otherwise need many
 // examples to learn: words that point at a product or a reason. Each
 // entry becomes one pooled feature ("mentions a forex word"), so a rare
@@ -9,7 +7,7 @@ import "strings"
 type lexicon struct {
 	ns    string
 	codes []string
-	words [][]string
+	lists []*phraseList
 }
 
 // productLexicon lists words typical of each JR/T 0169 product.
@@ -68,11 +66,13 @@ var reasonLexicon = newLexicon("r", map[string][]string{
 // small talk and complaints.
 var intentLexicon = newLexicon("i", map[string][]string{
 	"question": {"怎么", "如何", "请问", "是否", "能不能", "可不可以", "可以吗", "多久", "多少", "需要什么", "需要哪些", "哪里", "哪个部门", "什么区别",
-		"会不会", "有没有", "是不是", "算不算", "合法吗", "正常吗", "吗", "呢", "想问", "想知道", "咨询", "问一下", "了解一下", "规定"},
+		"会不会", "有没有", "是不是", "算不算", "合法吗", "正常吗", "吗", "呢", "想问", "想知道", "咨询", "问一下", "了解一下", "规定",
+		"找谁", "去哪", "多久能", "应该先", "听哪个", "还是找", "怎么办理", "怎么申请", "怎么查", "怎么算", "要注意"},
 	"status": {"进度", "处理到", "到哪一步", "结果", "编号", "投诉号", "受理", "回复了", "回复没", "有结果", "查一下", "处理了吗", "处理没", "怎么样了",
-		"上次投诉", "我投诉的", "之前投诉", "投诉过", "跟进", "撤回", "重新打开", "还没人联系", "ts20"},
+		"上次投诉", "我投诉的", "之前投诉", "投诉过", "跟进", "撤回", "重新打开", "还没人联系", "ts20",
+		"督促", "没进展", "没有进展", "答复", "没人联系", "有人联系", "工作日", "还没收到", "报案号", "转给", "提交了", "催一下", "处理人"},
 	"chitchat": {"你好", "您好", "谢谢", "感谢", "在吗", "机器人", "早上好", "晚上好", "晚安", "哈哈", "再见", "拜拜", "好的", "明白了", "辛苦",
-		"你是谁", "聊天", "无聊", "知道了", "嗯", "哦", "没事了", "不用了"},
+		"你是谁", "聊天", "无聊", "知道了", "嗯", "哦", "没事了", "不用了", "试试", "点错", "有人吗", "你能", "多亏", "祝你们", "真好"},
 	"complaint": {"投诉", "凭什么", "要求", "太坑", "坑人", "骗", "乱扣", "不给", "拒绝", "态度", "扣了", "退回", "赔偿", "强制", "欺负", "不合理", "离谱", "太过分"},
 })
 
@@ -82,7 +82,7 @@ func newLexicon(ns string, m map[string][]string) lexicon {
 		for _, c := range *list {
 			if words, ok := m[c.Code]; ok && !containsString(l.codes, c.Code) {
 				l.codes = append(l.codes, c.Code)
-				l.words = append(l.words, words)
+				l.lists = append(l.lists, phrases(words...))
 			}
 		}
 	}
@@ -98,32 +98,11 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// appendLexiconNS adds one feature per code found, in namespace ns.
-func (l lexicon) appendLexiconNS(f []uint32, lower, ns string) []uint32 {
+// appendLexicon adds one feature per code whose words occur in the text,
+// and further ones when two or three of them do.
+func (l lexicon) appendLexicon(f []uint32, h *textHits) []uint32 {
 	for i, code := range l.codes {
-		for _, w := range l.words[i] {
-			if strings.Contains(lower, w) {
-				f = append(f, hashFeature(nsMeta, ns+l.ns, code))
-				break
-			}
-		}
-	}
-	return f
-}
-
-// appendLexicon adds one feature per code whose words occur in lower
-// (the ASCII-lower-cased text), and a second one when several do.
-func (l lexicon) appendLexicon(f []uint32, lower string) []uint32 {
-	for i, code := range l.codes {
-		hits := 0
-		for _, w := range l.words[i] {
-			if strings.Contains(lower, w) {
-				hits++
-				if hits == 3 {
-					break
-				}
-			}
-		}
+		hits := h.count(l.lists[i], 3)
 		if hits > 0 {
 			f = append(f, hashFeature(nsMeta, "lx"+l.ns, code))
 		}
@@ -132,6 +111,17 @@ func (l lexicon) appendLexicon(f []uint32, lower string) []uint32 {
 		}
 		if hits >= 3 {
 			f = append(f, hashFeature(nsMeta, "lx3"+l.ns, code))
+		}
+	}
+	return f
+}
+
+// appendLexiconBefore adds one feature per code with a word ending within
+// the first end bytes, in namespace ns.
+func (l lexicon) appendLexiconBefore(f []uint32, h *textHits, end int, ns string) []uint32 {
+	for i, code := range l.codes {
+		if h.anyBefore(l.lists[i], end) {
+			f = append(f, hashFeature(nsMeta, ns+l.ns, code))
 		}
 	}
 	return f

@@ -134,35 +134,37 @@ func fitTemperature(oof [][]float64, y []int, binary bool) float64 {
 	return math.Exp((lo + hi) / 2)
 }
 
-// chooseThreshold picks the probability threshold of a binary head that
-// maximises F-beta of the out-of-fold predictions, combined (OR) with the
-// head's rule when it has one. beta 2 favours recall for fraud and crisis.
-func chooseThreshold(oof [][]float64, y []int, temp, beta float64, rule func(string) bool, texts []string, idx []int) float64 {
+// chooseThreshold picks the probability threshold of a binary head from
+// its calibrated out-of-fold predictions: the one that maximises F-beta
+// (beta > 1 favours recall), or, with minPrecision, the lowest whose
+// precision reaches it (1 when none does: the head then stays silent).
+// The rules the fraud and crisis heads are OR-ed with at inference play
+// no part: they were written while reading the training split, so on it
+// they look better than they are.
+func chooseThreshold(oof [][]float64, y []int, temp, beta, minPrecision float64) float64 {
 	type point struct {
 		p     float64
 		label bool
-		rule  bool
 	}
 	var pts []point
 	for j, z := range oof {
 		if z == nil {
 			continue
 		}
-		pt := point{p: sigmoid(z[0] / temp), label: y[j] == 1}
-		if rule != nil {
-			pt.rule = rule(prepareText(texts[idx[j]]))
-		}
-		pts = append(pts, pt)
+		pts = append(pts, point{p: sigmoid(z[0] / temp), label: y[j] == 1})
 	}
 	candidates := []float64{0.5}
 	for _, pt := range pts {
-		if pt.label && !pt.rule {
+		if pt.label {
 			candidates = append(candidates, pt.p)
 		}
 	}
 	slices.Sort(candidates)
 	candidates = slices.Compact(candidates)
 	best, bestF := 0.5, -1.0
+	if minPrecision > 0 {
+		best = 1
+	}
 	b2 := beta * beta
 	for _, t := range candidates {
 		if t < 0.02 {
@@ -170,7 +172,7 @@ func chooseThreshold(oof [][]float64, y []int, temp, beta float64, rule func(str
 		}
 		var tp, fp, fn float64
 		for _, pt := range pts {
-			pred := pt.rule || pt.p >= t
+			pred := pt.p >= t
 			switch {
 			case pred && pt.label:
 				tp++
@@ -179,6 +181,12 @@ func chooseThreshold(oof [][]float64, y []int, temp, beta float64, rule func(str
 			case pt.label:
 				fn++
 			}
+		}
+		if minPrecision > 0 {
+			if tp > 0 && tp/(tp+fp) >= minPrecision {
+				return t // candidates ascend: the first is the lowest
+			}
+			continue
 		}
 		f := (1 + b2) * tp / math.Max((1+b2)*tp+b2*fn+fp, 1)
 		if f > bestF+1e-12 {

@@ -121,15 +121,31 @@ func (env *browserEnv) Write(p []byte) (int, error) {
 	return env.logs.Write(p)
 }
 
+func (env *browserEnv) getenv(addr string) func(string) string {
+	return func(k string) string {
+		return map[string]string{"DATABASE_URL": env.dbURL, "XIAOBAO_LOG_FORMAT": "text", "XIAOBAO_LOG_LEVEL": "warn", "XIAOBAO_ADDR": addr,
+			"XIAOBAO_ALLOWED_ORIGINS": env.hostSite.URL}[k]
+	}
+}
+
+// seed loads the team's knowledge base, as `make run` does, so questions in
+// the widget get real answers with citations.
+func (env *browserEnv) seed() {
+	env.t.Helper()
+	m := NewMain(env, env)
+	m.Getenv = env.getenv("")
+	defer m.Close()
+	if err := m.Run(context.Background(), []string{"kb", "seed"}); err != nil {
+		env.t.Fatalf("xiaobao kb seed: %v", err)
+	}
+}
+
 // startServer builds the server exactly as `xiaobao serve` does.
 func (env *browserEnv) startServer(addr string) {
 	t := env.t
 	t.Helper()
 	m := NewMain(env, env)
-	m.Getenv = func(k string) string {
-		return map[string]string{"DATABASE_URL": env.dbURL, "XIAOBAO_LOG_FORMAT": "text", "XIAOBAO_LOG_LEVEL": "warn", "XIAOBAO_ADDR": addr,
-			"XIAOBAO_ALLOWED_ORIGINS": env.hostSite.URL}[k]
-	}
+	m.Getenv = env.getenv(addr)
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := m.loadConfig(); err != nil {
 		t.Fatal(err)
@@ -208,19 +224,21 @@ func evalJS[T any](env *browserEnv, ctx context.Context, js string) T {
 	env.t.Helper()
 	c, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	v, err := chromedp.Run(c, chromedp.Evaluate[T](js))
+	v, err := chromedp.Run(c, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		env.t.Fatalf("evaluating %s: %v", js, err)
 	}
 	return v
 }
 
-// waitJS polls a JavaScript condition, failing with a screenshot.
+// waitJS polls a JavaScript condition, failing with a screenshot. A
+// condition that throws (an element not there yet) counts as false.
 func (env *browserEnv) waitJS(ctx context.Context, what, js string, timeout time.Duration) {
 	env.t.Helper()
 	c, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(c, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	safe := "(function(){try{return !!(" + js + ")}catch(e){return false}})()"
+	if _, err := chromedp.Run(c, chromedp.Poll[bool](safe, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
 		env.shot(ctx, "failed-"+what)
 		env.t.Fatalf("waiting for %s: %v", what, err)
 	}
@@ -366,15 +384,21 @@ func (env *browserEnv) fileComplaint(ctx context.Context, story, prefix string) 
 
 func (env *browserEnv) signIn(ctx context.Context, token string) {
 	env.t.Helper()
-	env.do(ctx, "open console", chromedp.Navigate(env.base+"/console/"))
-	env.waitJS(ctx, "sign-in form", `document.querySelector("#token") !== null`, 10*time.Second)
-	env.shot(ctx, "console-signin")
-	evalJS[chromedp.Void](env, ctx, `document.querySelector("#token").focus()`)
-	env.do(ctx, "type token", chromedp.KeyEvent(token), chromedp.KeyEvent("\r"))
-	env.waitJS(ctx, "the queue", `document.querySelector("#queue") !== null`, 10*time.Second)
+	env.signInAt(ctx, "/console/", token, `document.querySelector("#queue") !== null`)
 	env.waitJS(ctx, "the live stream", `document.querySelector(".live.on") !== null`, 10*time.Second)
 	// Marks this page load: if the console reloaded, the mark would be gone.
 	evalJS[chromedp.Void](env, ctx, `window.__noReload = true`)
+}
+
+// signInAt opens a staff page and signs in with the keyboard.
+func (env *browserEnv) signInAt(ctx context.Context, path, token, readyJS string) {
+	env.t.Helper()
+	env.do(ctx, "open "+path, chromedp.Navigate(env.base+path))
+	env.waitJS(ctx, "sign-in form", `document.querySelector("#token") !== null`, 10*time.Second)
+	env.shot(ctx, strings.Trim(path, "/")+"-signin")
+	evalJS[chromedp.Void](env, ctx, `document.querySelector("#token").focus()`)
+	env.do(ctx, "type token", chromedp.KeyEvent(token), chromedp.KeyEvent("\r"))
+	env.waitJS(ctx, path+" after signing in", readyJS, 10*time.Second)
 	if strings.Contains(evalJS[string](env, ctx, `location.href`), token) {
 		env.t.Fatal("the token appears in the URL")
 	}
@@ -387,6 +411,7 @@ func caseRowJS(tn string) string {
 func TestBrowser(t *testing.T) {
 	t.Parallel()
 	env := newBrowserEnv(t)
+	env.seed()
 	env.startServer("127.0.0.1:0")
 
 	t.Run("widget usable at 360px", func(t *testing.T) {
@@ -402,8 +427,13 @@ func TestBrowser(t *testing.T) {
 		if got["inTop"] < 0 || got["inBottom"] > got["vh"] || got["inW"] < 150 {
 			t.Errorf("input not fully visible at 360px: %v", got)
 		}
-		env.say(ctx, "投诉多久会有答复？", true)
+		env.say(ctx, "银行收到投诉后多久必须给答复？", true)
+		// A knowledge answer: its sources expand, and it can be rated.
+		env.waitJS(ctx, "an answer with citations and feedback buttons", widgetJS+`.querySelector(".msg.bot:last-of-type .cites summary") !== null && `+widgetJS+`.querySelector(".msg.bot:last-of-type .fb button") !== null`, 10*time.Second)
+		evalJS[chromedp.Void](env, ctx, widgetJS+`.querySelector(".msg.bot:last-of-type .cites summary").click()`)
 		env.shot(ctx, "360-answer")
+		evalJS[chromedp.Void](env, ctx, widgetJS+`.querySelector(".msg.bot:last-of-type .fb [data-vote=up]").click()`)
+		env.waitJS(ctx, "thanks for the feedback", widgetJS+`.querySelector(".msg.bot:last-of-type .fb").textContent.indexOf("谢谢") >= 0`, 5*time.Second)
 		if w := evalJS[float64](env, ctx, `document.documentElement.scrollWidth`); w > 360 {
 			t.Errorf("page is %vpx wide after an answer", w)
 		}
@@ -500,6 +530,63 @@ func TestBrowser(t *testing.T) {
 		}
 		env.noDialogs("XSS payload")
 		env.noCSPViolations(console, "console with payload")
+	})
+
+	t.Run("knowledge console: write, preview, publish, hit test", func(t *testing.T) {
+		env.t = t
+		token, _, err := api.CreateToken(context.Background(), env.m.Pool, "编辑小王", api.RoleStaff, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := env.tab(1280, 900)
+		env.signInAt(ctx, "/kb/", token, `document.querySelector("[role=tablist]") !== null`)
+		evalJS[chromedp.Void](env, ctx, `location.hash = "#/docs/new"`)
+		env.waitJS(ctx, "the editor", `document.querySelector("#e-title") !== null`, 10*time.Second)
+		evalJS[chromedp.Void](env, ctx, `document.querySelector("#e-title").value = "鹦鹉螺联名卡的年费退还规则"; document.querySelector("#e-kind").value = "literacy";
+			var b = document.querySelector("#e-source"); b.value = "# 鹦鹉螺联名卡年费\n\n鹦鹉螺联名卡的发卡行收取**年费**前应当明确告知；未告知的年费可以要求退还。\n\n- 首年免年费的鹦鹉螺联名卡，次年刷卡次数不够会收年费\n\n<script>alert(1)</script><img src=x onerror=alert(1)>";
+			b.dispatchEvent(new Event("input"))`)
+		env.waitJS(ctx, "the Markdown preview", `document.querySelector("#e-preview strong") !== null && document.querySelector("#e-preview li") !== null`, 5*time.Second)
+		if n := evalJS[int](env, ctx, `document.querySelectorAll("#e-preview script, #e-preview img, img").length`); n != 0 {
+			t.Errorf("the preview made %d script/img elements from document text", n)
+		}
+		env.shot(ctx, "kb-editor")
+		evalJS[chromedp.Void](env, ctx, `Array.from(document.querySelectorAll(".actions button")).find(function(b){return b.textContent==="创建草稿"}).click()`)
+		env.waitJS(ctx, "the saved draft", `/^#\/docs\/\d+$/.test(location.hash) && Array.from(document.querySelectorAll(".actions button")).some(function(b){return b.textContent==="发布"})`, 10*time.Second)
+		evalJS[chromedp.Void](env, ctx, `Array.from(document.querySelectorAll(".actions button")).find(function(b){return b.textContent==="发布"}).click()`)
+		env.waitJS(ctx, "published", `((document.querySelector(".badge")||{}).textContent||"").indexOf("已发布") === 0`, 10*time.Second)
+		evalJS[chromedp.Void](env, ctx, `location.hash = "#/test"`)
+		env.waitJS(ctx, "the hit-test form", `document.querySelector("#t-q") !== null`, 5*time.Second)
+		evalJS[chromedp.Void](env, ctx, `document.querySelector("#t-q").focus()`)
+		env.do(ctx, "type a question", chromedp.KeyEvent("鹦鹉螺联名卡"), chromedp.KeyEvent("\r"))
+		env.waitJS(ctx, "the new document among the hits with its score breakdown", `Array.from(document.querySelectorAll(".hit strong")).some(function(e){return e.textContent.indexOf("鹦鹉螺联名卡的年费退还规则") >= 0}) && document.querySelector(".hit .score").textContent.indexOf("融合分") === 0`, 15*time.Second)
+		env.shot(ctx, "kb-hit-test")
+		env.noDialogs("knowledge console")
+		env.noCSPViolations(ctx, "knowledge console")
+	})
+
+	t.Run("supervisor dashboard", func(t *testing.T) {
+		env.t = t
+		token, _, err := api.CreateToken(context.Background(), env.m.Pool, "主管老张", api.RoleSupervisor, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := env.tab(1280, 1000)
+		env.signInAt(ctx, "/dashboard/", token, `document.querySelector(".kpis .num") !== null`)
+		env.waitJS(ctx, "the chart panels", `document.querySelectorAll(".charts section").length >= 8`, 15*time.Second)
+		// The earlier subtests filed complaints today, so the charts have data.
+		if total := evalJS[string](env, ctx, `document.querySelector(".kpis .num").textContent`); total == "0" || total == "—" {
+			t.Errorf("the dashboard counts %s cases after complaints were filed", total)
+		}
+		if n := evalJS[int](env, ctx, `document.querySelectorAll(".chart canvas").length`); n < 5 {
+			t.Errorf("%d charts drawn, want at least 5", n)
+		}
+		time.Sleep(500 * time.Millisecond) // chart animations
+		env.shot(ctx, "dashboard")
+		csv := evalJS[string](env, ctx, `fetch("/api/v1/stats/export.csv", {headers: {Authorization: "Bearer " + sessionStorage.getItem("xiaobao.token")}}).then(function(r){return r.status + " " + r.headers.get("Content-Type")})`)
+		if !strings.HasPrefix(csv, "200 text/csv") {
+			t.Errorf("CSV export answered %q", csv)
+		}
+		env.noCSPViolations(ctx, "dashboard")
 	})
 
 	t.Run("widget survives a server restart mid-form", func(t *testing.T) {

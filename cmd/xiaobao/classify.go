@@ -23,7 +23,8 @@ const maxClassifyLine = 4 << 20
 type classifyInput struct {
 	ID   json.RawMessage `json:"id"`
 	Text *string         `json:"text"`
-	// ReceivedAt optionally resolves relative dates ("前天"); defaults to now.
+	// ReceivedAt optionally resolves relative dates ("前天"); defaults to
+	// now, Beijing time.
 	ReceivedAt string `json:"received_at"`
 }
 
@@ -115,7 +116,7 @@ func classifyLine(ctx context.Context, c *triage.Classifier, line []byte, readEr
 	if in.Text == nil {
 		return triage.Classification{}, &classifyError{ID: in.ID, Error: `missing "text"`}
 	}
-	now := time.Now()
+	now := time.Now().In(triage.BeijingTime)
 	if in.ReceivedAt != "" {
 		t, err := time.Parse(time.RFC3339, in.ReceivedAt)
 		if err != nil {

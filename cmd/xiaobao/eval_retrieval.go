@@ -33,6 +33,7 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 	scale := fs.Int("scale", 0, "also build a corpus of this many chunks and measure latency and HNSW recall (e.g. 100000)")
 	modes := fs.String("modes", "bm25,lexical,vector,hybrid", "retrieval modes to compare")
 	dim := fs.Int("dim", 0, "offline embedding dimension (default XIAOBAO_EMBEDDING_DIM)")
+	keep := fs.Bool("keep", false, "keep the scratch databases (their names are printed) to inspect them")
 	var sc knowledge.SearchConfig
 	fs.Float64Var(&sc.RRFK, "rrf-k", 0, "RRF k (default: the store's)")
 	fs.Float64Var(&sc.LexicalWeight, "w-lex", 0, "weight of BM25 over passages")
@@ -52,7 +53,17 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 	if *dim == 0 {
 		*dim = m.Config.EmbeddingDim
 	}
-	o := evals.RetrievalOptions{NewDB: m.scratchDB, Logger: m.Logger, Search: sc, Dim: *dim}
+	newDB := m.scratchDB
+	if *keep {
+		newDB = func(ctx context.Context) (*pgxpool.Pool, func(), error) {
+			pool, _, err := m.scratchDB(ctx)
+			if err == nil {
+				fmt.Fprintln(m.Stderr, "keeping scratch database", pool.Config().ConnConfig.Database)
+			}
+			return pool, func() { pool.Close() }, err
+		}
+	}
+	o := evals.RetrievalOptions{NewDB: newDB, Logger: m.Logger, Search: sc, Dim: *dim}
 	for _, md := range strings.Split(*modes, ",") {
 		switch md = strings.TrimSpace(md); md {
 		case "hybrid":

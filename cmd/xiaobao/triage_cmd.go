@@ -40,11 +40,15 @@ func triageTrain(ctx context.Context, m *Main, args []string) error {
 	corpusDir := fset.String("corpus", "", "directory of labelled *.jsonl files (default: "+repoCorpusDir+" if it exists, else the corpus built into the binary)")
 	out := fset.String("out", "", "model file to write (default: "+filepath.Join(repoModelDir, modelFileName)+" if that directory exists, else ./"+modelFileName+")")
 	withCorrections := fset.Bool("with-corrections", false, "also learn product and reason from handlers' corrections in the database (needs DATABASE_URL)")
+	folds := fset.Int("folds", 5, "cross-validation folds for choosing the L2 strength and calibrating (2 to 10; the shipped model uses 5)")
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
 	if err := m.loadConfig(); err != nil {
 		return err
+	}
+	if *folds < 2 || *folds > 10 {
+		return fmt.Errorf("triage train: --folds %d must be between 2 and 10", *folds)
 	}
 	all, source, err := loadCorpus(*corpusDir)
 	if err != nil {
@@ -53,7 +57,7 @@ func triageTrain(ctx context.Context, m *Main, args []string) error {
 	train, test := triage.SplitCorpus(all)
 	fmt.Fprintf(m.Stderr, "corpus %s: %d lines, training on %d, holding out %d for `xiaobao eval triage`\n", source, len(all), len(train), len(test))
 
-	opts := triage.TrainOptions{Logger: m.Logger}
+	opts := triage.TrainOptions{Logger: m.Logger, Folds: *folds}
 	if *withCorrections {
 		if err := m.openDB(ctx, false); err != nil {
 			return err

@@ -1,0 +1,56 @@
+package triage
+
+import "testing"
+
+func TestRuleFraud(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"有人打电话说是公安，说我涉嫌洗钱，让我把钱转到安全账户，现在还在通话中", true},
+		{"客服让我共享屏幕取消会员，现在正开着", true},
+		{"他说是警察要我报验证码，我报不报", true},
+		{"平台说交了解冻费才能提现，我正准备交", true},
+		{"我爸被拉进一个养老项目群，今天非要去银行转8万过去，能不能帮忙拦一下", true},
+		{"去年被冒充客服的骗了两万，已经报警了，银行能不能追回", false},
+		{"上个月被刷单骗走了一万二，派出所立案了", false},
+		{"信用卡年费扣了我三百，要求退回", false},
+		{"验证码一直收不到，登不上手机银行", false},
+	}
+	for _, c := range cases {
+		if got := ruleFraud(prepareText(c.text)); got != c.want {
+			t.Errorf("ruleFraud(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+func TestRuleCrisis(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"催收天天打电话，我真的不想活了", true},
+		{"我现在人在天台上，撑不住了", true},
+		{"再这样我就去网点跟他们同归于尽", true},
+		{"我要是找到那个催收我弄死他", true},
+		{"欠的钱我砸锅卖铁也会还", false},
+		{"年费太贵了，要求退", false},
+	}
+	for _, c := range cases {
+		if got := ruleCrisis(prepareText(c.text)); got != c.want {
+			t.Errorf("ruleCrisis(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+func TestRuleVulnerableAndEscalation(t *testing.T) {
+	t.Parallel()
+	if !ruleVulnerable("我妈72岁了，不会用手机银行") || !ruleVulnerable("我是大二学生") || ruleVulnerable("信用卡年费乱扣") {
+		t.Error("ruleVulnerable misreads age, students or ordinary complaints")
+	}
+	if !ruleEscalation("不退钱我就去12378投诉") || !ruleEscalation("我已经找了律师准备起诉") || ruleEscalation("年费扣错了") {
+		t.Error("ruleEscalation misreads regulator, lawsuit or ordinary complaints")
+	}
+}
