@@ -55,16 +55,22 @@ func (e *Engine) alerts(t *turn, c triage.Classification) {
 	if st.Alerted == nil {
 		st.Alerted = map[string]int{}
 	}
-	if c.HasFlag("fraud_in_progress") && st.Alerted["fraud"] != st.Turns-1 {
-		t.say(fraudAlert(c.Institution))
+	// A flag on the message right after one that already alerted is the same
+	// story going on; a later one, or the first, alerts again.
+	fresh := func(kind string) bool {
+		last, seen := st.Alerted[kind]
+		return !seen || last != st.Turns-1
 	}
 	if c.HasFlag("fraud_in_progress") {
+		if fresh("fraud") {
+			t.say(fraudAlert(c.Institution))
+		}
 		st.Alerted["fraud"] = st.Turns
 	}
-	if c.HasFlag("crisis") && st.Alerted["crisis"] != st.Turns-1 {
-		t.say(crisisAlert())
-	}
 	if c.HasFlag("crisis") {
+		if fresh("crisis") {
+			t.say(crisisAlert())
+		}
 		st.Alerted["crisis"] = st.Turns
 	}
 }
