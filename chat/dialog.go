@@ -77,7 +77,8 @@ func (e *Engine) alerts(t *turn, c triage.Classification) {
 
 func (e *Engine) idle(t *turn, text string, c triage.Classification) {
 	st := t.st()
-	if trackingRE.MatchString(text) || (c.Intent == "status" && containsAny(text, statusWords...)) {
+	explicit := containsAny(normalize(text), "我要投诉", "我想投诉", "投诉一下", "帮我投诉")
+	if !explicit && (trackingRE.MatchString(text) || (c.Intent == "status" && containsAny(text, statusWords...))) {
 		e.startStatus(t, text)
 		return
 	}
@@ -87,7 +88,7 @@ func (e *Engine) idle(t *turn, text string, c triage.Classification) {
 		return
 	}
 	intent := c.Intent
-	if containsAny(normalize(text), "我要投诉", "我想投诉", "要投诉", "投诉一下", "我投诉", "帮我投诉") {
+	if explicit {
 		intent = "complaint" // said in so many words; the model may hear a question
 	}
 	if intent == "status" {
@@ -181,7 +182,7 @@ func (e *Engine) answer(t *turn, question string, standalone bool) {
 
 // statusWords back up the intent model before a status lookup starts, so an
 // angry "有没有人管管" is not mistaken for a progress query.
-var statusWords = []string{"进度", "结果", "编号", "查", "处理到", "回复", "怎么样了", "受理", "处理了没", "有消息"}
+var statusWords = []string{"进度", "有结果", "处理结果", "结果出来", "编号", "查一下", "查查", "查询", "处理到", "回复了", "怎么样了", "受理", "处理了没", "有消息"}
 
 var trackingRE = regexp.MustCompile(`(?i)TS\s*-?\s*(\d{8})\s*-\s*(\d{4,6})`)
 var last4RE = regexp.MustCompile(`(?:尾号|后四位|后4位|末四位)[^\d]{0,4}(\d{4})`)
