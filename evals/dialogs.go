@@ -111,8 +111,8 @@ func RunPersona(ctx context.Context, wsURL string, p Persona) DialogResult {
 		case "reply", "reply_end":
 			res.Transcript = append(res.Transcript, "< "+o.Text)
 			if o.Expecting == "" {
-				if o.Answer || len(o.QuickReplies) == 0 {
-					continue // an answer; the form prompt follows, or nothing was asked
+				if len(o.QuickReplies) == 0 {
+					continue // an answer inside the form; its question follows
 				}
 				// The bot did not take it as a complaint: say so, like a person.
 				if rephrased {

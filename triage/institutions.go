@@ -100,8 +100,8 @@ var institutionTable = []institution{
 	// Insurers.
 	{"中国人寿", KindInsurer, []string{"国寿", "中国人寿保险", "人寿"}},
 	{"中国平安", KindInsurer, []string{"平安保险", "平安人寿", "平安财险", "平安产险", "平安车险", "平安好医生", "平安普惠", "平安e生保", "平安健康"}},
-	{"太平洋保险", KindInsurer, []string{"太保", "中国太保", "太平洋人寿", "太平洋财险", "太平洋产险", "cpic"}},
-	{"中国人保", KindInsurer, []string{"人保", "人保财险", "中国人民保险", "人保寿险", "picc"}},
+	{"太平洋保险", KindInsurer, []string{"太保", "中国太保", "太平洋人寿", "太平洋财险", "太平洋产险", "cpic", "中国太平洋保险"}},
+	{"中国人保", KindInsurer, []string{"人保", "人保财险", "中国人民保险", "人保寿险", "picc", "中国人民财产保险", "人民财产保险"}},
 	{"泰康人寿", KindInsurer, []string{"泰康", "泰康保险"}},
 	{"新华保险", KindInsurer, []string{"新华人寿", "新华"}},
 	{"友邦保险", KindInsurer, []string{"友邦"}},
