@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
@@ -47,6 +48,12 @@ const maxTurns = 16
 // RunPersona drives one persona over a websocket at wsURL, answering each
 // `expecting` slot from the fact sheet the way a person would.
 func RunPersona(ctx context.Context, wsURL string, p Persona) DialogResult {
+	return RunPersonaThinking(ctx, wsURL, p, 0)
+}
+
+// RunPersonaThinking is RunPersona with a person's pause before each
+// message (uniform between half and one and a half times think).
+func RunPersonaThinking(ctx context.Context, wsURL string, p Persona, think time.Duration) DialogResult {
 	res := DialogResult{Persona: p.ID}
 	dialer := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
 	conn, _, err := dialer.DialContext(ctx, wsURL, nil)
@@ -60,7 +67,13 @@ func RunPersona(ctx context.Context, wsURL string, p Persona) DialogResult {
 
 	send := func(v any) error { return conn.WriteJSON(v) }
 	msgN := 0
+	pause := func() {
+		if think > 0 {
+			time.Sleep(think/2 + time.Duration(rand.Int64N(int64(think))))
+		}
+	}
 	say := func(text string) error {
+		pause()
 		msgN++
 		res.Turns++
 		res.Transcript = append(res.Transcript, "> "+text)
@@ -148,6 +161,7 @@ func RunPersona(ctx context.Context, wsURL string, p Persona) DialogResult {
 				continue
 			}
 			if o.Expecting == "confirm" {
+				pause()
 				res.Turns++
 				err = send(map[string]any{"type": "action", "name": "confirm"})
 			} else {

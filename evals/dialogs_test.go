@@ -39,3 +39,19 @@ func TestPersonasAreComplete(t *testing.T) {
 		}
 	}
 }
+
+func TestServerQuantiles(t *testing.T) {
+	t.Parallel()
+	m := `# HELP xiaobao_chat_turn_seconds x
+xiaobao_chat_turn_seconds_bucket{type="message",le="0.001"} 0
+xiaobao_chat_turn_seconds_bucket{type="message",le="0.002"} 50
+xiaobao_chat_turn_seconds_bucket{type="message",le="0.004"} 95
+xiaobao_chat_turn_seconds_bucket{type="message",le="0.008"} 100
+xiaobao_chat_turn_seconds_bucket{type="message",le="+Inf"} 100
+xiaobao_chat_turn_seconds_bucket{type="hello",le="0.001"} 7
+`
+	q := ServerQuantiles(m, 0.5, 0.95, 0.99)
+	if q[0] != 2 || q[1] != 4 || q[2] != 8 {
+		t.Fatalf("ServerQuantiles = %v, want [2 4 8]", q)
+	}
+}

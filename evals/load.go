@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +30,9 @@ type LoadConfig struct {
 	// RSS reads the server's resident memory in bytes, for the idle
 	// connection measurement; nil skips it.
 	RSS func() (int64, error)
+	// Think is a consumer's pause before each message; 0 sends at once,
+	// which measures saturation rather than what people produce.
+	Think time.Duration
 	// Progress, when set, receives a line now and then.
 	Progress io.Writer
 }
@@ -44,6 +50,10 @@ type LoadReport struct {
 	P99ms            float64  `json:"p99_ms"`
 	MaxMs            float64  `json:"max_ms"`
 	Seconds          float64  `json:"seconds"`
+	ThinkMs          float64  `json:"think_ms"`
+	ServerP50ms      float64  `json:"server_p50_ms"`
+	ServerP95ms      float64  `json:"server_p95_ms"`
+	ServerP99ms      float64  `json:"server_p99_ms"`
 	IdleConns        int      `json:"idle_conns"`
 	IdleBytesPerConn int64    `json:"idle_bytes_per_conn"`
 	RSSBeforeMB      float64  `json:"rss_before_mb"`
@@ -132,7 +142,7 @@ func RunLoad(ctx context.Context, cfg LoadConfig) LoadReport {
 			for k := 0; ; k++ {
 				p := cfg.Personas[(i+k)%len(cfg.Personas)]
 				p.ID = fmt.Sprintf("%s-%d-%d", p.ID, i, k)
-				r := RunPersona(ctx, cfg.URL, p)
+				r := RunPersonaThinking(ctx, cfg.URL, p, cfg.Think)
 				mu.Lock()
 				rep.Conversations++
 				rep.Turns += r.Turns
@@ -168,7 +178,48 @@ func RunLoad(ctx context.Context, cfg LoadConfig) LoadReport {
 	}
 	rep.P50ms, rep.P95ms, rep.P99ms, rep.MaxMs = q(0.50), q(0.95), q(0.99), q(1)
 	rep.RSSPeakMB = float64(peak.Load()) / (1 << 20)
+	rep.ThinkMs = float64(cfg.Think.Milliseconds())
 	return rep
+}
+
+// ServerQuantiles reads the server's turn-time histogram from its /metrics
+// text and returns upper-bound estimates of the given quantiles in ms.
+func ServerQuantiles(metrics string, qs ...float64) []float64 {
+	type bucket struct {
+		le    float64
+		count float64
+	}
+	var bs []bucket
+	for _, line := range strings.Split(metrics, "\n") {
+		if !strings.HasPrefix(line, `xiaobao_chat_turn_seconds_bucket{`) || !strings.Contains(line, `type="message"`) {
+			continue
+		}
+		i := strings.Index(line, `le="`)
+		j := strings.Index(line[i+4:], `"`)
+		leStr := line[i+4 : i+4+j]
+		le := math.Inf(1)
+		if leStr != "+Inf" {
+			le, _ = strconv.ParseFloat(leStr, 64)
+		}
+		f := strings.Fields(line)
+		c, _ := strconv.ParseFloat(f[len(f)-1], 64)
+		bs = append(bs, bucket{le, c})
+	}
+	sort.Slice(bs, func(i, j int) bool { return bs[i].le < bs[j].le })
+	out := make([]float64, len(qs))
+	if len(bs) == 0 || bs[len(bs)-1].count == 0 {
+		return out
+	}
+	total := bs[len(bs)-1].count
+	for k, q := range qs {
+		for _, b := range bs {
+			if b.count >= q*total {
+				out[k] = b.le * 1000
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Print writes the report as a table.
@@ -181,7 +232,9 @@ func (r LoadReport) Print(w io.Writer) {
 	for _, e := range r.FirstErrors {
 		fmt.Fprintf(w, "  %s\n", e)
 	}
-	fmt.Fprintf(w, "turn latency p50/p95/p99/max  %.1f / %.1f / %.1f / %.1f ms\n", r.P50ms, r.P95ms, r.P99ms, r.MaxMs)
+	fmt.Fprintf(w, "consumer think time    %.0f ms (±50%%)\n", r.ThinkMs)
+	fmt.Fprintf(w, "server turn time p50/p95/p99   %.1f / %.1f / %.1f ms (xiaobao_chat_turn_seconds, bucket bounds)\n", r.ServerP50ms, r.ServerP95ms, r.ServerP99ms)
+	fmt.Fprintf(w, "round trip p50/p95/p99/max     %.1f / %.1f / %.1f / %.1f ms (client side, incl. queueing)\n", r.P50ms, r.P95ms, r.P99ms, r.MaxMs)
 	if r.IdleConns > 0 {
 		fmt.Fprintf(w, "memory per idle conn   %.1f KB (%d idle connections)\n", float64(r.IdleBytesPerConn)/1024, r.IdleConns)
 		fmt.Fprintf(w, "server RSS             %.0f MB before, %.0f MB peak\n", r.RSSBeforeMB, r.RSSPeakMB)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -177,6 +178,7 @@ func evalLoad(ctx context.Context, m *Main, args []string) error {
 	sessions := fs.Int("sessions", 500, "concurrent websocket consumers")
 	duration := fs.Duration("duration", 0, "keep consumers busy this long (0 = one conversation each)")
 	idle := fs.Int("idle", 1000, "idle connections opened to measure memory per connection (0 to skip)")
+	think := fs.Duration("think", 3*time.Second, "a consumer's pause before each message (0 = saturation test)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -192,7 +194,7 @@ func evalLoad(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer srv.close()
-	cfg := evals.LoadConfig{URL: srv.wsURL, Sessions: *sessions, Duration: *duration, Personas: personas, RSS: srv.rss, Progress: m.Stderr}
+	cfg := evals.LoadConfig{URL: srv.wsURL, Sessions: *sessions, Duration: *duration, Personas: personas, RSS: srv.rss, Progress: m.Stderr, Think: *think}
 	var perConn, before int64
 	if *idle > 0 {
 		fmt.Fprintf(m.Stderr, "opening %d idle connections…\n", *idle)
@@ -204,6 +206,12 @@ func evalLoad(ctx context.Context, m *Main, args []string) error {
 	fmt.Fprintf(m.Stderr, "running %d concurrent consumers…\n", *sessions)
 	rep := evals.RunLoad(ctx, cfg)
 	rep.IdleConns, rep.IdleBytesPerConn, rep.RSSBeforeMB = *idle, perConn, float64(before)/(1<<20)
+	if resp, err := http.Get(strings.Replace(strings.Replace(srv.wsURL, "ws://", "http://", 1), "/ws/chat", "/metrics", 1)); err == nil {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		q := evals.ServerQuantiles(string(b), 0.5, 0.95, 0.99)
+		rep.ServerP50ms, rep.ServerP95ms, rep.ServerP99ms = q[0], q[1], q[2]
+	}
 	if *asJSON {
 		return rep.JSON(m.Stdout)
 	}
