@@ -72,8 +72,10 @@ func RunPersonaThinking(ctx context.Context, wsURL string, p Persona, think time
 			time.Sleep(think/2 + time.Duration(rand.Int64N(int64(think))))
 		}
 	}
+	var sent time.Time
 	say := func(text string) error {
 		pause()
+		sent = time.Now() // latency counts from when the message leaves
 		msgN++
 		res.Turns++
 		res.Transcript = append(res.Transcript, "> "+text)
@@ -86,7 +88,6 @@ func RunPersonaThinking(ctx context.Context, wsURL string, p Persona, think time
 	asked := map[string]int{}
 	interrupted := p.Interrupt == ""
 	rephrased := false
-	sent := time.Now()
 	if err := readUntil(conn, func(o chat.Outbound) bool { return o.Type == "reply" }); err != nil {
 		res.Error = "greeting: " + err.Error()
 		return res
@@ -162,6 +163,7 @@ func RunPersonaThinking(ctx context.Context, wsURL string, p Persona, think time
 			}
 			if o.Expecting == "confirm" {
 				pause()
+				sent = time.Now()
 				res.Turns++
 				err = send(map[string]any{"type": "action", "name": "confirm"})
 			} else {
