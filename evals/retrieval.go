@@ -24,8 +24,14 @@ type NewDB func(ctx context.Context) (*pgxpool.Pool, func(), error)
 
 // RetrievalOptions configures RunRetrieval.
 type RetrievalOptions struct {
-	NewDB  NewDB
-	Logger *slog.Logger
+	NewDB NewDB
+	// OffTopic questions are asked of the seeded set's answerer (Answer),
+	// which should decline them; Short ones are brief in-domain questions it
+	// should answer.
+	OffTopic, Short []string
+	// Answers, when set, receives the answer measurements of a seeded set.
+	Answers **AnswerResult
+	Logger  *slog.Logger
 	// Sets to run.
 	Sets []RetrievalSet
 	// Modes to compare. Defaults to bm25, lexical, vector, hybrid.
@@ -113,6 +119,13 @@ func runSet(ctx context.Context, o RetrievalOptions, set RetrievalSet) ([]SetRes
 	want, err := index(ctx, kb, set)
 	if err != nil {
 		return nil, err
+	}
+	if set.Seeded && o.Answers != nil {
+		ar, err := measureAnswers(ctx, kb, set, o.Short, o.OffTopic)
+		if err != nil {
+			return nil, err
+		}
+		*o.Answers = ar
 	}
 	var out []SetResult
 	for _, m := range o.Modes {
@@ -208,6 +221,55 @@ func index(ctx context.Context, kb *knowledge.Store, set RetrievalSet) (map[stri
 	return want, nil
 }
 
+func measureAnswers(ctx context.Context, kb *knowledge.Store, set RetrievalSet, short, offTopic []string) (*AnswerResult, error) {
+	r := &AnswerResult{InDomain: len(set.Queries), Short: len(short), OffTopic: len(offTopic)}
+	var lat []time.Duration
+	ask := func(q string) (bool, error) {
+		start := time.Now()
+		a, err := kb.Answer(ctx, q)
+		lat = append(lat, time.Since(start))
+		return a.Confident, err
+	}
+	for _, q := range set.Queries {
+		ok, err := ask(q.Text)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			r.Confident++
+		}
+	}
+	for _, q := range short {
+		ok, err := ask(q)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			r.ShortConfident++
+		}
+	}
+	for _, q := range offTopic {
+		ok, err := ask(q)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			r.FalseConfident++
+		}
+	}
+	if r.InDomain > 0 {
+		r.Confident = round4(r.Confident / float64(r.InDomain))
+	}
+	if r.Short > 0 {
+		r.ShortConfident = round4(r.ShortConfident / float64(r.Short))
+	}
+	if r.OffTopic > 0 {
+		r.FalseConfident = round4(r.FalseConfident / float64(r.OffTopic))
+	}
+	r.P50ms, r.P95ms = percentileMS(lat, 0.5), percentileMS(lat, 0.95)
+	return r, nil
+}
+
 func percentileMS(ds []time.Duration, p float64) float64 {
 	if len(ds) == 0 {
 		return 0
@@ -218,9 +280,24 @@ func percentileMS(ds []time.Duration, p float64) float64 {
 	return round4(float64(s[i].Microseconds()) / 1000)
 }
 
+// AnswerResult measures the "confident answer" decision on the seeded
+// knowledge base: how often questions the content answers get one, and how
+// often off-topic questions wrongly do.
+type AnswerResult struct {
+	InDomain       int     `json:"in_domain"`
+	Confident      float64 `json:"confident_rate"`
+	Short          int     `json:"short"`
+	ShortConfident float64 `json:"short_confident_rate"`
+	OffTopic       int     `json:"off_topic"`
+	FalseConfident float64 `json:"false_confident_rate"`
+	P50ms          float64 `json:"p50_ms"`
+	P95ms          float64 `json:"p95_ms"`
+}
+
 // RetrievalReport is everything `xiaobao eval retrieval` prints.
 type RetrievalReport struct {
-	Results []SetResult  `json:"results"`
+	Results []SetResult   `json:"results"`
+	Answers *AnswerResult `json:"answers,omitempty"`
 	Import  *ImportTiming `json:"import,omitempty"`
 	Scale   *ScaleResult  `json:"scale,omitempty"`
 	Targets []Target      `json:"targets"`
@@ -268,6 +345,10 @@ func (r RetrievalReport) Print(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.2f\t%.2f\t\n", x.Set, x.Mode, x.Indexed, x.Queries, x.Hit1, x.Hit5, x.MRR, x.P50ms, x.P95ms)
 	}
 	_ = tw.Flush()
+	if a := r.Answers; a != nil {
+		fmt.Fprintf(w, "\nanswers (seeded knowledge base): confident on %.1f%% of %d own questions and %.1f%% of %d short ones, falsely confident on %.1f%% of %d off-topic ones; p50 %.2f ms, p95 %.2f ms\n",
+			100*a.Confident, a.InDomain, 100*a.ShortConfident, a.Short, 100*a.FalseConfident, a.OffTopic, a.P50ms, a.P95ms)
+	}
 	if r.Import != nil {
 		fmt.Fprintf(w, "\nimport: %d files, %d chunks in %.2f s (%.2f s importing, %.2f s statistics and embeddings)\n",
 			r.Import.Files, r.Import.Chunks, r.Import.Seconds, r.Import.ImportSeconds, r.Import.ReembedSeconds)

@@ -187,3 +187,20 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// LoadQuestions reads the "q" of every line of a JSON Lines file, such as
+// the off-topic questions the answerer should decline.
+func LoadQuestions(path string) ([]string, error) {
+	var out []string
+	err := eachJSONL(path, func(dec func(any) error) error {
+		var q RetrievalQuery
+		if err := dec(&q); err != nil {
+			return err
+		}
+		if q.Text = clean(q.Text); q.Text != "" {
+			out = append(out, q.Text)
+		}
+		return nil
+	})
+	return out, err
+}

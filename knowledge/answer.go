@@ -26,7 +26,9 @@ type Answer struct {
 	// Confident is false when nothing passed the relevance threshold; Text
 	// is then empty and the caller should say so honestly.
 	Confident bool
-	// Hits are the retrieved passages, best first.
+	// Hits are the passages the answer was built from when Confident (in
+	// the order of Citations for an extractive answer), otherwise everything
+	// retrieved, best first, for the staff's unanswered list.
 	Hits []Hit
 	// Engine is "offline" (extractive) or "llm".
 	Engine string
@@ -79,6 +81,7 @@ func (s *Store) AnswerStream(ctx context.Context, question string, onDelta func(
 	}
 	a.Score = passages[0].Relevance
 	a.Confident = true
+	a.Hits = passages
 	if s.llm != nil {
 		text, cites, err := s.llm.answer(ctx, question, passages, onDelta)
 		if err == nil {
@@ -151,20 +154,30 @@ func extractive(passages []Hit, p *queryPlan) (string, []Citation) {
 // terms (and synonyms) they contain, up to paraBudgetRunes, in text order.
 func bestSentences(text string, p *queryPlan) string {
 	var sents []string
+	joinNext := false
 	for _, line := range strings.Split(text, "\n") {
 		line = listMarkRE.ReplaceAllString(line, "")
 		for _, s := range sentenceRE.FindAllString(line, -1) {
-			if s = strings.TrimSpace(s); s != "" {
+			if s = strings.TrimSpace(s); s == "" {
+				continue
+			}
+			// A sentence that introduces a list ("…的情形：") is only shown
+			// with what follows it, never before an unrelated sentence.
+			if joinNext && len(sents) > 0 {
+				sents[len(sents)-1] += s
+			} else {
 				sents = append(sents, s)
 			}
+			r, _ := utf8.DecodeLastRuneInString(s)
+			joinNext = r == '：' || r == ':'
 		}
 	}
 	if len(sents) == 0 {
 		return ""
 	}
-	weights := map[string]float64{}
+	weights := map[uint64]float64{}
 	for _, t := range p.terms {
-		weights[t.term] = math.Max(weights[t.term], t.idf*t.weight)
+		weights[t.hash] = math.Max(weights[t.hash], t.idf*t.weight)
 	}
 	type scored struct {
 		i     int
@@ -172,12 +185,12 @@ func bestSentences(text string, p *queryPlan) string {
 	}
 	ss := make([]scored, len(sents))
 	for i, s := range sents {
-		seen := map[string]bool{}
+		seen := map[uint64]bool{}
 		var sc float64
-		for _, t := range terms(s) {
-			if !seen[t] {
-				seen[t] = true
-				sc += weights[t]
+		for _, h := range lexTerms(s).hashes() {
+			if !seen[h] {
+				seen[h] = true
+				sc += weights[h]
 			}
 		}
 		// Prefer the first sentences slightly: they usually state the rule.

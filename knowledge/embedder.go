@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync/atomic"
 )
 
@@ -33,8 +34,17 @@ type OfflineConfig struct {
 	WordWeight float64
 	// UnigramWeight, BigramWeight and TrigramWeight weigh character n-grams,
 	// which match paraphrases that jieba segments differently. Default to
-	// 0.3, 1 and 0.5.
+	// 0.3, 0.1 and 0.5: bigrams are matched exactly by lexical search, and
+	// in a few hundred hashed dimensions they mostly add collisions.
 	UnigramWeight, BigramWeight, TrigramWeight float64
+	// MaxFeatures keeps only a text's heaviest features (by TF-IDF weight)
+	// before hashing. Long passages have far more features than buckets;
+	// their many light features add collision noise, not meaning.
+	// Defaults to 0 (all).
+	MaxFeatures int
+	// IDFPower raises the IDF weight to this power: above 1 concentrates a
+	// vector on its rarer features. Defaults to 1.
+	IDFPower float64
 }
 
 // OfflineEmbedder is the default embedder: deterministic, in-process, no
@@ -52,8 +62,9 @@ func NewOfflineEmbedder(cfg OfflineConfig) *OfflineEmbedder {
 	cfg.Dim = cmp.Or(cfg.Dim, 512)
 	cfg.WordWeight = cmp.Or(cfg.WordWeight, 1)
 	cfg.UnigramWeight = cmp.Or(cfg.UnigramWeight, 0.3)
-	cfg.BigramWeight = cmp.Or(cfg.BigramWeight, 1)
+	cfg.BigramWeight = cmp.Or(cfg.BigramWeight, 0.1)
 	cfg.TrigramWeight = cmp.Or(cfg.TrigramWeight, 0.5)
+	cfg.IDFPower = cmp.Or(cfg.IDFPower, 1)
 	e := &OfflineEmbedder{cfg: cfg}
 	e.stats.Store(emptyStats())
 	return e
@@ -79,9 +90,27 @@ func (e *OfflineEmbedder) Embed(_ context.Context, texts []string) ([][]float32,
 
 // embed is Embed for one text whose lexical terms are already known.
 func (e *OfflineEmbedder) embed(text string, ts []string, st *Stats) []float32 {
+	fs := kindedFeatures(text, ts)
+	ws := make([]float64, len(fs))
+	for i, f := range fs {
+		ws[i] = e.kindWeight(f.kind) * (1 + math.Log(f.count)) * math.Pow(st.IDF(f.hash), e.cfg.IDFPower)
+	}
+	if m := e.cfg.MaxFeatures; m > 0 && len(fs) > m {
+		idx := make([]int, len(fs))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(ws[b], ws[a]) })
+		keep := make([]kindedFeature, m)
+		kw := make([]float64, m)
+		for i, j := range idx[:m] {
+			keep[i], kw[i] = fs[j], ws[j]
+		}
+		fs, ws = keep, kw
+	}
 	v := make([]float64, e.cfg.Dim)
-	for _, f := range kindedFeatures(text, ts) {
-		w := e.kindWeight(f.kind) * (1 + math.Log(f.count)) * st.IDF(f.hash)
+	for i, f := range fs {
+		w := ws[i]
 		b := f.hash % uint64(e.cfg.Dim)
 		if f.hash>>40&1 == 1 {
 			w = -w

@@ -42,7 +42,7 @@ func faqDocs(rs []questionRank) map[int64]faqDoc {
 // through an FAQ question, the passage chosen to stand for it (see the
 // hydrate SQL). choice maps document → chosen chunk, and -document → chunk
 // when the entry cites it.
-func (s *Store) hydrate(ctx context.Context, tx pgx.Tx, lex, vec []chunkRank, flex, fvec []questionRank, args pgx.NamedArgs) ([]hydratedChunk, map[int64]int64, error) {
+func (s *Store) hydrate(ctx context.Context, tx DBTX, lex, vec []chunkRank, flex, fvec []questionRank, args pgx.NamedArgs) ([]hydratedChunk, map[int64]int64, error) {
 	ids := make([]int64, 0, len(lex)+len(vec))
 	for _, l := range [][]chunkRank{lex, vec} {
 		for _, r := range l {
@@ -90,12 +90,12 @@ func (s *Store) hydrate(ctx context.Context, tx pgx.Tx, lex, vec []chunkRank, fl
 
 // fuse combines the ranked lists with weighted Reciprocal Rank Fusion,
 // normalised so that first place in every active list scores 1.
-func (s *Store) fuse(mode Mode, lex, vec []chunkRank, flex, fvec []questionRank, choice map[int64]int64, hyd []hydratedChunk) []Hit {
+func (s *Store) fuse(mode Mode, lex, vec []chunkRank, flex, fvec []questionRank, choice map[int64]int64, hyd []hydratedChunk, distinct bool) []Hit {
 	c := s.cfg.Search
 	byID := make(map[int64]*Hit, len(hyd))
 	for _, h := range hyd {
 		byID[h.id] = &Hit{DocumentID: h.docID, ChunkID: h.id, Title: h.title, Kind: h.kind, Citation: h.citation,
-			HeadingPath: h.heading, Text: h.text, Similarity: h.sim, terms: splitLex(h.lexText)}
+			HeadingPath: h.heading, Text: h.text, Similarity: h.sim, terms: parseLex(h.lexText).hashes()}
 	}
 	rrf := func(w float64, rank int) float64 { return w / (c.RRFK + float64(rank)) }
 	var maxScore float64
@@ -145,7 +145,7 @@ func (s *Store) fuse(mode Mode, lex, vec []chunkRank, flex, fvec []questionRank,
 	}
 	for doc, f := range faqDocs(flex) {
 		if h := target(doc); h != nil {
-			h.FAQLexicalRank, h.FAQID = f.rank, f.faqID
+			h.FAQLexicalRank, h.FAQID, h.FAQScore = f.rank, f.faqID, f.score
 			h.Score += rrf(c.FAQLexicalWeight, f.rank)
 		}
 	}
@@ -161,6 +161,9 @@ func (s *Store) fuse(mode Mode, lex, vec []chunkRank, flex, fvec []questionRank,
 			h.Score += rrf(c.FAQVectorWeight, f.rank)
 		}
 	}
+	if distinct {
+		return s.fuseDocuments(byID, lex, vec, flex, fvec, target, maxScore)
+	}
 	hits := make([]Hit, 0, len(byID))
 	for _, h := range byID {
 		if h.Score == 0 {
@@ -171,12 +174,104 @@ func (s *Store) fuse(mode Mode, lex, vec []chunkRank, flex, fvec []questionRank,
 		}
 		hits = append(hits, *h)
 	}
+	sortHits(hits)
+	return hits
+}
+
+func sortHits(hits []Hit) {
 	slices.SortFunc(hits, func(a, b Hit) int {
 		if a.Score != b.Score {
 			return cmp.Compare(b.Score, a.Score)
 		}
 		return cmp.Compare(a.ChunkID, b.ChunkID)
 	})
+}
+
+// fuseDocuments fuses at the document level: in each list a document takes
+// the rank of its best entry, the fused document score decides the order,
+// and the document's best passage (by the passage-level score) stands for
+// it. A document with several relevant passages is thus not split into
+// weaker hits, and one passage's luck does not hide another document.
+func (s *Store) fuseDocuments(byID map[int64]*Hit, lex, vec []chunkRank, flex, fvec []questionRank, target func(int64) *Hit, maxScore float64) []Hit {
+	c := s.cfg.Search
+	docRanks := func(l []chunkRank) map[int64]int {
+		out := map[int64]int{}
+		for _, r := range l {
+			if h := byID[r.id]; h != nil {
+				if _, ok := out[h.DocumentID]; !ok {
+					out[h.DocumentID] = len(out) + 1
+				}
+			}
+		}
+		return out
+	}
+	type docScore struct {
+		score            float64
+		lr, vr, flr, fvr int
+		best             *Hit
+		faqID            int64
+		faqSim, faqScore float64
+	}
+	docs := map[int64]*docScore{}
+	get := func(doc int64) *docScore {
+		d := docs[doc]
+		if d == nil {
+			d = &docScore{}
+			docs[doc] = d
+		}
+		return d
+	}
+	for doc, r := range docRanks(lex) {
+		d := get(doc)
+		d.lr, d.score = r, d.score+c.LexicalWeight/(c.RRFK+float64(r))
+	}
+	for doc, r := range docRanks(vec) {
+		d := get(doc)
+		d.vr, d.score = r, d.score+c.VectorWeight/(c.RRFK+float64(r))
+	}
+	for doc, f := range faqDocs(flex) {
+		d := get(doc)
+		d.flr, d.score = f.rank, d.score+c.FAQLexicalWeight/(c.RRFK+float64(f.rank))
+		d.faqID, d.faqScore = f.faqID, f.score
+	}
+	for doc, f := range faqDocs(fvec) {
+		d := get(doc)
+		d.fvr, d.score = f.rank, d.score+c.FAQVectorWeight/(c.RRFK+float64(f.rank))
+		d.faqSim = f.score
+		if d.faqID == 0 {
+			d.faqID = f.faqID
+		}
+	}
+	for _, h := range byID {
+		if h.Score == 0 {
+			continue
+		}
+		if d := docs[h.DocumentID]; d != nil && (d.best == nil || h.Score > d.best.Score || (h.Score == d.best.Score && h.ChunkID < d.best.ChunkID)) {
+			d.best = h
+		}
+	}
+	hits := make([]Hit, 0, len(docs))
+	for doc, d := range docs {
+		if d.best == nil {
+			d.best = target(doc)
+		}
+		if d.best == nil {
+			continue
+		}
+		h := *d.best
+		h.Score = d.score
+		if maxScore > 0 {
+			h.Score /= maxScore
+		}
+		h.LexicalRank, h.VectorRank, h.FAQLexicalRank, h.FAQVectorRank = d.lr, d.vr, d.flr, d.fvr
+		h.FAQSimilarity = max(h.FAQSimilarity, d.faqSim)
+		h.FAQScore = max(h.FAQScore, d.faqScore)
+		if h.FAQID == 0 {
+			h.FAQID = d.faqID
+		}
+		hits = append(hits, h)
+	}
+	sortHits(hits)
 	return hits
 }
 
@@ -193,40 +288,49 @@ func (s *Store) score(hits []Hit, p *queryPlan, st *Stats) {
 	for i := range hits {
 		h := &hits[i]
 		if total > 0 {
-			have := make(map[string]bool, len(h.terms))
+			have := make(map[uint64]bool, len(h.terms))
 			for _, t := range h.terms {
 				have[t] = true
 			}
-			covered := map[string]bool{}
+			// A query term is covered when the passage has it, or has a
+			// synonym standing for the query word that contains it.
+			coveredOrig := map[string]bool{}
 			for _, t := range p.terms {
-				if !have[t.term] {
-					continue
+				if t.weight != 1 && have[t.hash] {
+					coveredOrig[t.orig] = true
 				}
-				if t.weight == 1 {
-					covered[t.term] = true
-				} else if t.orig != "" {
-					// a synonym in the passage covers the query's term
-					for _, ot := range terms(t.orig) {
-						covered[ot] = true
+			}
+			var synCovered map[uint64]bool
+			if len(coveredOrig) > 0 {
+				synCovered = map[uint64]bool{}
+				for o := range coveredOrig {
+					for _, x := range lexTerms(o).hashes() {
+						synCovered[x] = true
 					}
 				}
 			}
 			var got float64
 			for _, t := range p.terms {
-				if t.weight == 1 && covered[t.term] {
+				if t.weight == 1 && (have[t.hash] || synCovered[t.hash]) {
 					got += t.idf
 				}
 			}
 			h.Coverage = got / total
 		}
-		h.Relevance = relevance(h)
+		h.Relevance = relevance(h, st.Docs)
 	}
 }
 
-// relevance blends the absolute signals into one number in [0, 1]. An FAQ
-// question that closely matches is the strongest evidence; otherwise the
-// passage must both share the query's informative words and be similar.
-func relevance(h *Hit) float64 {
-	passage := 0.6*h.Coverage + 0.4*math.Min(1, 2*h.Similarity)
-	return math.Max(h.FAQSimilarity, passage)
+// relevance turns the absolute evidence into a number in [0, 1): BM25 of
+// the passage (or of the matched FAQ question) measured in "rare words"
+// (divided by ln N, about the IDF of a word seen once), saturating as
+// e/(e+evidenceHalf); or the cosine similarity of a matched FAQ question.
+// On the team's questions a confident answer needs about three rare words
+// in common with the question, which off-topic questions almost never have.
+func relevance(h *Hit, docs int) float64 {
+	e := math.Max(h.LexicalScore, h.FAQScore) / math.Log(float64(max(docs, 2))+1)
+	return math.Max(e/(e+evidenceHalf), h.FAQSimilarity)
 }
+
+// evidenceHalf is the evidence (in rare words) at which relevance is 0.5.
+const evidenceHalf = 3.5

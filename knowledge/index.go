@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,12 +29,12 @@ func (s *Store) prepare(ctx context.Context, texts []string, question bool, st *
 	}
 	allTerms := make([][]string, len(texts))
 	for i, t := range texts {
-		ts := terms(t)
-		allTerms[i] = ts
+		l := lexTerms(t)
+		allTerms[i] = l.words
 		out[i] = prepared{
-			lexText:    joinTerms(ts),
-			lex:        bm25DocVector(ts, avg, s.cfg.Search.K1, s.cfg.Search.B),
-			tokenCount: len(ts),
+			lexText:    l.text(),
+			lex:        bm25DocVector(l, avg, s.cfg.Search.K1, s.cfg.Search.B),
+			tokenCount: l.size(),
 		}
 	}
 	var vecs [][]float32
@@ -69,12 +68,12 @@ func (s *Store) prepare(ctx context.Context, texts []string, question bool, st *
 
 // bm25DocVector holds BM25's document side for each term:
 // tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)).
-func bm25DocVector(ts []string, avgLen, k1, b float64) pgvector.SparseVector {
-	tf := make(map[int32]float64, len(ts))
-	for _, t := range ts {
-		tf[lexIndex(termHash(t))]++
+func bm25DocVector(l lexical, avgLen, k1, b float64) pgvector.SparseVector {
+	tf := make(map[int32]float64, l.size())
+	for _, h := range l.hashes() {
+		tf[lexIndex(h)]++
 	}
-	norm := k1 * (1 - b + b*float64(len(ts))/math.Max(avgLen, 1))
+	norm := k1 * (1 - b + b*float64(l.size())/math.Max(avgLen, 1))
 	m := make(map[int32]float32, len(tf))
 	for i, f := range tf {
 		m[i] = float32(f * (k1 + 1) / (f + norm))
@@ -144,7 +143,3 @@ func nullDate(d string) any {
 	}
 	return t
 }
-
-func splitLex(s string) []string { return strings.Fields(s) }
-
-func joinTerms(ts []string) string { return strings.Join(ts, " ") }

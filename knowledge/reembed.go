@@ -163,8 +163,8 @@ func (s *Store) prepareLexical(texts []string, question bool, st *Stats) []prepa
 	}
 	out := make([]prepared, len(texts))
 	for i, t := range texts {
-		ts := terms(t)
-		out[i] = prepared{lexText: joinTerms(ts), lex: bm25DocVector(ts, avg, s.cfg.Search.K1, s.cfg.Search.B), tokenCount: len(ts)}
+		l := lexTerms(t)
+		out[i] = prepared{lexText: l.text(), lex: bm25DocVector(l, avg, s.cfg.Search.K1, s.cfg.Search.B), tokenCount: l.size()}
 	}
 	return out
 }

@@ -66,7 +66,7 @@ SELECT c.id, c.document_id, d.title, c.kind, c.citation, c.heading_path, c.text,
 	CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN 1 - ({vec} <=> {qv}) ELSE 0 END AS sim,
 	coalesce(p.document_id, 0) AS picked_for, coalesce(p.cited, false) AS cited
 FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id LEFT JOIN picked p ON p.id = c.id
-WHERE c.id = ANY(@ids::bigint[]) OR c.id IN (SELECT id FROM picked)`),
+WHERE c.id IN (SELECT unnest(@ids::bigint[]) UNION SELECT id FROM picked)`),
 		// exactChunks is the vector channel without the index, for measuring
 		// HNSW recall.
 		exactChunks: r.Replace(`SELECT id FROM kb_chunks WHERE {model} AND {filter}

@@ -103,6 +103,9 @@ func parseSource(name, text, format string, kind Kind) (Source, error) {
 		}
 	}
 	body = strings.TrimSpace(htmlCommentRE.ReplaceAllString(body, ""))
+	if body == "" {
+		return src, &FileError{Name: name, Err: ErrEmptyFile, Detail: "只有元数据，没有正文"}
+	}
 	src.Body = body
 	if src.Title == "" && format != formatText {
 		if m := h1RE.FindStringSubmatch(body); m != nil {

@@ -112,17 +112,23 @@ type statsBuilder struct {
 
 func newStatsBuilder() *statsBuilder { return &statsBuilder{df: make(map[uint64]uint32, 1<<16)} }
 
-// add counts one indexed text: its index text and its lexical terms.
-func (b *statsBuilder) add(text string, ts []string, question bool) {
+// add counts one indexed text: its index text and its jieba words. The
+// features include the character bigrams, so their counts serve lexical
+// search's bigram terms too.
+func (b *statsBuilder) add(text string, words []string, question bool) {
 	b.docs++
-	for _, f := range kindedFeatures(text, ts) {
+	n := len(words)
+	for _, f := range kindedFeatures(text, words) {
 		b.df[f.hash]++
+		if f.kind == featBigram {
+			n += int(f.count)
+		}
 	}
 	if question {
-		b.questTok += len(ts)
+		b.questTok += n
 		b.questN++
 	} else {
-		b.chunkTok += len(ts)
+		b.chunkTok += n
 		b.chunkN++
 	}
 }
@@ -224,7 +230,7 @@ func computeStats(ctx context.Context, db DBTX, generation int64, retokenize boo
 		if retokenize {
 			return terms(text)
 		}
-		return splitLex(lex)
+		return parseLex(lex).words
 	}
 	b := newStatsBuilder()
 	rows, err := db.Query(ctx, sqlStatsChunkTexts)

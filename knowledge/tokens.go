@@ -109,8 +109,56 @@ func hashFeature(kind byte, s string) uint64 {
 	return h.Sum64()
 }
 
-// termHash is the hash of a lexical term (the word feature).
-func termHash(t string) uint64 { return hashFeature(featWord, t) }
+// lexical is what lexical search indexes of a text: its jieba words and its
+// character bigrams. Bigrams catch what segmentation misses (jieba may cut
+// 签购单 and 签购 单 differently in a question and a document); for Chinese,
+// words plus bigrams rank clearly better than either alone.
+type lexical struct {
+	words, bigrams []string
+}
+
+// lexTerms returns the lexical terms of text.
+func lexTerms(text string) lexical {
+	l := lexical{words: terms(text)}
+	for _, run := range units(text) {
+		for i := 0; i+1 < len(run); i++ {
+			l.bigrams = append(l.bigrams, run[i]+run[i+1])
+		}
+	}
+	return l
+}
+
+// lexSep separates words from bigrams in a stored lex_text; the text-search
+// parser ignores it.
+const lexSep = " | "
+
+// text is the stored form: words, then bigrams, space-separated.
+func (l lexical) text() string {
+	return strings.Join(l.words, " ") + lexSep + strings.Join(l.bigrams, " ")
+}
+
+// parseLex reads the stored form back.
+func parseLex(s string) lexical {
+	w, b, _ := strings.Cut(s, strings.TrimSpace(lexSep))
+	return lexical{words: strings.Fields(w), bigrams: strings.Fields(b)}
+}
+
+// size is the BM25 document length.
+func (l lexical) size() int { return len(l.words) + len(l.bigrams) }
+
+// hashes returns every term's hash, repeats included (they are the term
+// frequencies): words as word features, bigrams as bigram features, the
+// same hashes the statistics count.
+func (l lexical) hashes() []uint64 {
+	out := make([]uint64, 0, l.size())
+	for _, w := range l.words {
+		out = append(out, hashFeature(featWord, w))
+	}
+	for _, b := range l.bigrams {
+		out = append(out, hashFeature(featBigram, b))
+	}
+	return out
+}
 
 // lexIndex places a term in the sparse BM25 vector.
 func lexIndex(h uint64) int32 { return int32(h % lexDims) }

@@ -109,6 +109,13 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 		}
 		if want["own"] {
 			o.Sets = append(o.Sets, s)
+			if o.OffTopic, err = evals.LoadQuestions(filepath.Join(filepath.Dir(*own), "kb_offtopic.jsonl")); err != nil {
+				return fmt.Errorf("eval retrieval: %w", err)
+			}
+			if o.Short, err = evals.LoadQuestions(filepath.Join(filepath.Dir(*own), "kb_short.jsonl")); err != nil {
+				return fmt.Errorf("eval retrieval: %w", err)
+			}
+			o.Answers = &rep.Answers
 		}
 	}
 	results, err := evals.RunRetrieval(ctx, o)
@@ -136,7 +143,11 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 			b, _ := knowledge.SeedFile(n)
 			texts = append(texts, string(b))
 		}
-		for _, f := range regs {
+		extra, _ := filepath.Glob(filepath.Join(*data, "*", "*"))
+		for _, f := range append(regs, extra...) {
+			if ext := filepath.Ext(f); ext != ".jsonl" && ext != ".tsv" && ext != ".csv" && f != "" && !containsPath(regs, f) {
+				continue
+			}
 			b, _ := os.ReadFile(f)
 			texts = append(texts, string(b))
 		}
@@ -150,6 +161,15 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 	}
 	rep.Print(m.Stdout)
 	return nil
+}
+
+func containsPath(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 // regulationFiles keeps the law texts of a folder (not its SOURCE.md).

@@ -338,9 +338,9 @@
 
   // ---- hit testing ----
   function hitTest() {
-    var q = el("input", { id: "t-q", type: "search", required: true, placeholder: "像消费者那样提问，例如：信用卡年费能退吗", size: "40" });
+    var q = el("input", { id: "t-q", type: "search", required: true, placeholder: "像消费者那样提问，例如：信用卡年费能退吗", class: "wide" });
     var k = el("input", { id: "t-k", type: "number", min: "1", max: "20", value: "5" });
-    var mode = el("select", { id: "t-mode" }, [["hybrid", "混合（默认）"], ["lexical", "仅词法"], ["vector", "仅向量"]].map(function (m) { return el("option", { value: m[0], text: m[1] }); }));
+    var mode = el("select", { id: "t-mode" }, [["", "混合（默认）"], ["lexical", "仅词法"], ["vector", "仅向量"], ["bm25", "BM25 基线"]].map(function (m) { return el("option", { value: m[0], text: m[1] }); }));
     var drafts = el("input", { id: "t-drafts", type: "checkbox" });
     var out = el("div", { "aria-live": "polite" });
     var form = el("form", { class: "filters", onsubmit: function (e) {
@@ -365,12 +365,12 @@
   function hitView(h, rank) {
     // The score breakdown: each channel's rank (— when the passage was not in
     // that list), the raw scores behind them and the fused RRF score.
-    function rank(r) { return r ? "#" + r : "—"; }
+    function pos(r) { return r ? "#" + r : "—"; }
     var parts = [
       "融合分 " + fmt(h.score),
-      "词法 " + rank(h.lexical_rank) + (h.lexical_score ? "（BM25 " + fmt(h.lexical_score) + "）" : ""),
-      "向量 " + rank(h.vector_rank) + (h.similarity ? "（相似度 " + fmt(h.similarity) + "）" : ""),
-      "FAQ 词法 " + rank(h.faq_lexical_rank), "FAQ 向量 " + rank(h.faq_vector_rank) + (h.faq_similarity ? "（" + fmt(h.faq_similarity) + "）" : "")
+      "词法 " + pos(h.lexical_rank) + (h.lexical_score ? "（BM25 " + fmt(h.lexical_score) + "）" : ""),
+      "向量 " + pos(h.vector_rank) + (h.similarity ? "（相似度 " + fmt(h.similarity) + "）" : ""),
+      "FAQ 词法 " + pos(h.faq_lexical_rank), "FAQ 向量 " + pos(h.faq_vector_rank) + (h.faq_similarity ? "（" + fmt(h.faq_similarity) + "）" : "")
     ];
     if (h.coverage != null) parts.push("覆盖 " + fmt(h.coverage));
     if (h.relevance != null) parts.push("相关度 " + fmt(h.relevance));
