@@ -36,7 +36,7 @@ func (m *Main) newKnowledge(ctx context.Context) (*knowledge.Store, error) {
 			if strings.HasPrefix(model, "text-embedding-3") || model == "text-embedding-ada-002" {
 				dim = 1536
 			}
-			emb, err := knowledge.NewOpenAIEmbedder(knowledge.OpenAIEmbedderConfig{Client: client, Model: model, Dim: dim})
+			emb, err := knowledge.NewOpenAIEmbedder(knowledge.OpenAIEmbedderConfig{Client: client, Model: model, Dim: dim, Timeout: m.Config.LLMTimeout})
 			if err != nil {
 				return nil, err
 			}
