@@ -106,8 +106,9 @@ func TestGracefulShutdownDrainsRequests(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 		writeJSON(w, 200, map[string]string{"done": "yes"})
 	})
-	var hookRan bool
-	s.OnShutdown(func() { hookRan = true })
+	// http.Server runs shutdown hooks on goroutines of their own.
+	hookRan := make(chan struct{})
+	s.OnShutdown(func() { close(hookRan) })
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,9 @@ func TestGracefulShutdownDrainsRequests(t *testing.T) {
 	if slowCode != 200 {
 		t.Fatalf("in-flight request got %d, want it drained with 200", slowCode)
 	}
-	if !hookRan {
+	select {
+	case <-hookRan:
+	case <-time.After(5 * time.Second):
 		t.Fatal("shutdown hooks (websocket going-away) did not run")
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
