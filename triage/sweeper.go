@@ -81,8 +81,10 @@ func (w *Sweeper) run(ctx context.Context, done chan struct{}) {
 	defer t.Stop()
 	for {
 		res, err := w.Sweep(ctx)
+		// A sweep that finished is logged even when Stop raced it; only an
+		// error caused by the cancellation itself stays quiet.
 		switch {
-		case ctx.Err() != nil:
+		case err != nil && ctx.Err() != nil:
 			return
 		case err != nil:
 			w.s.log.Error("deadline sweep failed", "err", err)
