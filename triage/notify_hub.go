@@ -50,6 +50,9 @@ type hub struct {
 	subs   map[chan ConsoleEvent]struct{}
 	cancel context.CancelFunc
 	gen    int
+	// listening is set once the current generation's LISTEN is in place,
+	// so a subscriber that joins later still gets its opening resync.
+	listening bool
 }
 
 func newHub(s *Service) *hub { return &hub{s: s, subs: map[chan ConsoleEvent]struct{}{}} }
@@ -62,11 +65,18 @@ func (s *Service) Subscribe(ctx context.Context) (<-chan ConsoleEvent, func()) {
 	ch := make(chan ConsoleEvent, subscriberBuffer)
 	h.mu.Lock()
 	h.subs[ch] = struct{}{}
-	if h.cancel == nil {
+	switch {
+	case h.cancel == nil:
 		lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		h.cancel = cancel
 		h.gen++
+		h.listening = false
 		go h.run(lctx, h.gen)
+	case h.listening:
+		// Every stream opens with a resync (load the list now: nothing
+		// from here on is missed); the shared listener sent its own to the
+		// subscribers it had when it connected.
+		ch <- ConsoleEvent{Kind: EventResync}
 	}
 	h.mu.Unlock()
 	var once sync.Once
@@ -90,7 +100,14 @@ func (h *hub) remove(ch chan ConsoleEvent) {
 }
 
 func (h *hub) run(ctx context.Context, gen int) {
-	onConnect := func() { h.broadcast(gen, ConsoleEvent{Kind: EventResync}) }
+	onConnect := func() {
+		h.mu.Lock()
+		if gen == h.gen {
+			h.listening = true
+		}
+		h.mu.Unlock()
+		h.broadcast(gen, ConsoleEvent{Kind: EventResync})
+	}
 	h.s.listen(ctx, []string{ChannelNewCase, ChannelCaseChanged}, onConnect, func(channel string, payload []byte) {
 		ev := ConsoleEvent{}
 		switch channel {

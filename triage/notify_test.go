@@ -143,3 +143,25 @@ func TestSubscribeEndsWithContext(t *testing.T) {
 		}
 	}
 }
+
+// A console that subscribes while the shared listener is already connected
+// must still get the resync that tells it to load its list; otherwise it
+// waits for one that was sent before it arrived.
+func TestSubscribeLateJoinerGetsResync(t *testing.T) {
+	t.Parallel()
+	s, _, _ := newDBService(t)
+	ctx := context.Background()
+	first, stop1 := s.Subscribe(ctx)
+	defer stop1()
+	eq(t, receive(t, first, "first subscriber").Kind, EventResync)
+	late, stop2 := s.Subscribe(ctx)
+	defer stop2()
+	eq(t, receive(t, late, "late subscriber").Kind, EventResync)
+
+	c := fileSample(t, s)
+	for _, ch := range []<-chan ConsoleEvent{first, late} {
+		ev := receive(t, ch, "new case")
+		eq(t, ev.Kind, EventNewCase)
+		eq(t, ev.NewCase.ID, c.ID)
+	}
+}
