@@ -3,6 +3,7 @@ package chat
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -52,8 +53,13 @@ func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening 
 		f.AmountYuan = &v
 		f.fill(slotAmount)
 	}
-	if !f.Filled[slotDemand] && len(c.Demands) > 0 && hasExplicitDemand(text) {
-		f.Demands = c.Demands
+	// Only a demand the consumer stated fills the slot, or the question is
+	// asked: the model's implied demands alone ("乱扣年费" suggests a
+	// refund) would put words in their mouth.
+	// The model's implied demands join them: "我要退钱" about an insurance
+	// policy sold as a deposit also means cancelling it.
+	if d := triage.StatedDemands(text); !f.Filled[slotDemand] && len(d) > 0 {
+		f.Demands = union(d, c.Demands)
 		f.Request = demandSentence(text)
 		f.fill(slotDemand)
 	}
@@ -73,19 +79,19 @@ func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening 
 
 var nameRE = regexp.MustCompile(`(?:我叫|我的名字是|姓名[:：是]?\s*)([\p{Han}]{2,4}|[A-Za-z][A-Za-z .]{1,30})`)
 
-// demandWords mark a sentence that states what the consumer wants.
-var demandWords = []string{"要求", "希望", "退", "赔", "还我", "给个说法", "给我个说法", "解释", "别再", "不要再", "停止", "更正", "删除", "消除", "取消", "注销", "解约"}
-
-func hasExplicitDemand(text string) bool { return containsAny(text, demandWords...) }
-
-// demandSentence keeps the consumer's own words for their request.
+// demandSentence keeps the consumer's own words for their request: the
+// sentences of the story that state a demand.
 func demandSentence(text string) string {
+	var out []string
 	for _, s := range splitSentences(text) {
-		if containsAny(s, demandWords...) {
-			return s
+		if len(triage.StatedDemands(s)) > 0 {
+			out = append(out, strings.TrimSpace(s))
 		}
 	}
-	return text
+	if len(out) == 0 {
+		return text
+	}
+	return strings.Join(out, "；")
 }
 
 func splitSentences(text string) []string {
@@ -251,7 +257,7 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 		}
 		f.fill(slotAmount)
 	case slotDemand:
-		f.Demands = triage.ParseDemands(text)
+		f.Demands = triage.ParseRequest(text)
 		if len(f.Demands) == 0 {
 			f.Demands = []string{"other"}
 		}
@@ -541,4 +547,15 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// union returns a's codes then b's that a lacks, in taxonomy order.
+func union(a, b []string) []string {
+	var out []string
+	for _, d := range triage.Demands {
+		if slices.Contains(a, d.Code) || slices.Contains(b, d.Code) {
+			out = append(out, d.Code)
+		}
+	}
+	return out
 }

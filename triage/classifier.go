@@ -114,7 +114,7 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 	}
 	lower := asciiLower(text)
 	h := scanPhrases(lower)
-	ex := extract(text, now, h)
+	ex := extract(text, lower, now, h)
 	z := c.model.scores(featurize(text, lower, h, &ex))
 
 	intent, ic := c.best("intent", z)

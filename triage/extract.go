@@ -38,12 +38,13 @@ type Extraction struct {
 // simply absent.
 func Extract(text string, now time.Time) Extraction {
 	text = prepareText(text)
-	return extract(text, now, scanPhrases(asciiLower(text)))
+	lower := asciiLower(text)
+	return extract(text, lower, now, scanPhrases(lower))
 }
 
 // extract is Extract on a prepared text whose phrases are already found.
-func extract(text string, now time.Time, h *textHits) Extraction {
-	e := Extraction{Demands: demandsFrom(h)}
+func extract(text, lower string, now time.Time, h *textHits) Extraction {
+	e := Extraction{Demands: demandsOf(lower, h)}
 	if m, ok := findInstitution(text, false); ok {
 		e.Institution, e.InstitutionKind = m.name, m.kind
 	}

@@ -1,5 +1,11 @@
 package triage
 
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
 // demandCues are the phrases that show what a consumer explicitly asks for.
 // They are deliberately concrete (a demand on a case is a promise to
 // check); the classifier adds the demands people imply ("乱扣年费" implies
@@ -9,12 +15,13 @@ var demandCues = []struct {
 	list *phraseList
 }{
 	{"refund", phrases(
-		"退款", "退钱", "退回", "退还", "返还", "退费", "把钱退", "钱退", "还我钱", "还我的钱", "要回", "追回", "拿回", "退给我", "退我",
-		"全额退", "退掉", "把钱还", "钱还给我", "给我退", "退保费", "退手续费", "退年费", "免了", "减免", "免掉", "撤销扣款", "冲正", "退了", "调回", "退回来",
+		"退款", "退钱", "退回", "退还", "返还", "退费", "把钱退", "钱退", "还我钱", "还我的钱", "要回来", "钱要回", "要回钱", "追回", "拿回", "退给我", "退我",
+		"全额退", "退掉", "退多收", "退差价", "把钱还", "钱还给我", "给我退", "退保费", "退手续费", "退年费", "免了", "减免", "免掉", "撤销扣款", "冲正", "退了", "调回", "退回来",
 	)},
 	{"compensation", phrases(
 		"赔偿", "赔钱", "补偿", "赔给我", "赔我", "承担损失", "承担责任", "负责任", "负责到底", "损失由", "该赔", "应该赔", "要赔", "按合同赔", "精神损失",
 		"承担部分", "承担全部", "误工费", "兑付", "补给我", "补上", "补发", "补回",
+		"理赔款", "赔付", "赔款", "把理赔", "钱赔", "赔了",
 	)},
 	{"stop_harassment", phrases(
 		"别再打", "不要再打", "停止骚扰", "停止催收", "别骚扰", "不要骚扰", "别打电话", "不要打电话", "别给我打", "不要给我打", "别再发", "不要再发", "别再催",
@@ -25,27 +32,108 @@ var demandCues = []struct {
 		"更正", "修改征信", "消除", "删除记录", "删掉记录", "撤销不良", "恢复征信", "纠正", "异议", "改过来", "改正", "改回", "删除不良", "删掉不良", "恢复额度", "修复征信",
 		"征信上删", "从征信", "消掉", "删掉", "撤掉记录", "记录删", "记录消",
 	)},
+	{"explanation", explanationAsked},
 	{"explanation", phrases(
-		"解释", "说法", "为什么", "凭什么", "怎么回事", "怎么算", "合理吗", "合法吗", "合规吗", "是否合理", "是否合法", "什么意思", "依据", "讲清楚", "说清楚", "说明", "给个答复", "交代", "啥意思", "凭啥", "查清楚", "查明", "搞清楚",
+		// Indignant questions imply the demand; in a story they are often
+		// rhetorical ("这合理吗？"), so StatedDemands leaves them out.
+		"为什么", "凭什么", "怎么回事", "怎么算", "合理吗", "合法吗", "合规吗", "是否合理", "是否合法", "什么意思", "啥意思", "凭啥",
 	)},
 	{"cancel", phrases(
 		"取消", "解约", "注销", "退保", "销户", "解绑", "退订", "停止扣", "停掉", "关掉", "关闭", "撤销合同", "撤销", "终止", "不想要了", "不要了", "不续",
 	)},
 }
 
+// explanationAsked are the words of someone asking for an explanation.
+var explanationAsked = phrases(
+	"解释", "说法", "依据", "讲清楚", "说清楚", "说明", "给个答复", "交代", "查清楚", "查明", "搞清楚",
+)
+
+// demandMasks are words that contain a demand cue's characters without
+// asking for anything: "被辞退了" is not "退了", "说稳赚不赔" is a sales
+// promise, not a claim. They are blanked before the cues are read.
+var demandMasks = strings.NewReplacer(
+	"辞退", "□□", "退休", "□□", "退役", "□□", "减退", "□□", "倒退", "□□",
+	"稳赚不赔", "□□□□", "保赚不赔", "□□□□", "只赚不赔", "□□□□", "包赔", "□□",
+)
+
+// refundRE catches "退" + a named sum ("退违约金", "退多扣的利息"), which
+// a fixed list cannot enumerate.
+var refundRE = regexp.MustCompile(`退(?:还|回|给我)?[\p{Han}]{0,5}?(?:费|金|款|息|钱)`)
+
 // ParseDemands returns the demand codes found in text, in taxonomy order.
 // It reads only what the consumer wrote; a complaint with no clear demand
 // yields none, and the caller decides whether that means "other".
 func ParseDemands(text string) []string {
-	return demandsFrom(scanPhrases(asciiLower(prepareText(text))))
+	lower := asciiLower(prepareText(text))
+	return demandsOf(lower, scanPhrases(lower))
 }
 
-func demandsFrom(h *textHits) []string {
+// StatedDemands is ParseDemands without the indignant questions ("凭什么",
+// "这合理吗"): what a story states as a demand, so that a dialog does not
+// take "这合理吗" for an answer to "what do you want them to do?".
+func StatedDemands(text string) []string {
+	lower := asciiLower(prepareText(text))
+	masked := demandMasks.Replace(lower)
+	h := scanPhrases(masked)
 	var out []string
-	for _, d := range demandCues {
-		if h.any(d.list) {
-			out = append(out, d.code)
+	for _, d := range demandsOf(lower, h) {
+		if d != "explanation" || h.any(explanationAsked) {
+			out = append(out, d)
 		}
 	}
 	return out
 }
+
+// demandsOf reads the demands of a lowered, prepared text whose phrases
+// are in h. Masked words are rare, so the text is only scanned again when
+// one occurs.
+func demandsOf(lower string, h *textHits) []string {
+	if masked := demandMasks.Replace(lower); masked != lower {
+		lower, h = masked, scanPhrases(masked)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range demandCues {
+		if !seen[d.code] && h.any(d.list) {
+			seen[d.code] = true
+			out = append(out, d.code)
+		}
+	}
+	if !seen["refund"] && strings.Contains(lower, "退") && refundRE.MatchString(lower) {
+		out = append([]string{"refund"}, out...) // refund comes first in taxonomy order
+	}
+	return out
+}
+
+// requestMarkers make a clause a request even when it names none of the
+// known demands: "让我提前赎回", "处理那个客户经理", "正常给我办定期".
+var requestMarkers = []string{
+	"让", "要求", "希望", "请", "帮我", "给我", "必须", "尽快", "赶紧", "能不能", "不能", "不要", "别",
+	"处理", "处分", "追责", "道歉", "协商", "恢复", "办理", "核实", "查监控", "赎回", "上门", "代取", "开除",
+}
+
+// ParseRequest reads an answer to "what do you want the institution to
+// do?": every clause is meant as a demand, so a clause that asks for
+// something none of the codes name adds "other" (kept with the consumer's
+// own words in the case's request). Statements about oneself ("我会想办法还")
+// add nothing. It returns nil when nothing is asked.
+func ParseRequest(text string) []string {
+	out := ParseDemands(text)
+	for _, clause := range requestClauseRE.Split(text, -1) {
+		if clause = strings.TrimSpace(clause); clause == "" || len(ParseDemands(clause)) > 0 {
+			continue
+		}
+		for _, m := range requestMarkers {
+			if strings.Contains(clause, m) {
+				if !slices.Contains(out, "other") {
+					out = append(out, "other")
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+var requestClauseRE = regexp.MustCompile(`[，,。；;！!？?、\n]|并且|而且|另外|同时|还有`)
+

@@ -36,7 +36,7 @@ func buildDataset(examples []Example, minDF int) ([]uint32, *dataset) {
 				text := prepareText(examples[i].Text)
 				lower := asciiLower(text)
 				h := scanPhrases(lower)
-				ex := extract(text, featureRefTime, h)
+				ex := extract(text, lower, featureRefTime, h)
 				feats[i] = featurize(text, lower, h, &ex)
 			}
 		}()
