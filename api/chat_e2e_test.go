@@ -435,6 +435,23 @@ func TestChatCancelAndEdit(t *testing.T) {
 	}
 }
 
+// A consumer who sees the wrong category in the summary can say so, and the
+// case is filed with their category, not the classifier's.
+func TestChatCategoryCorrectionIsFiled(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	fileUntilConfirm(t, c, "工行信用卡上个月乱扣了我680块年费，我从来没开通过什么白金卡，要求退回！", zhangFacts)
+	o := last(c.say("类别不对，应该是贷款，原因是合同条款"))
+	if o.Summary == nil || o.Summary.Product != "loan" || o.Summary.Reason != "contract" || !strings.Contains(o.Text, "贷款 / 合同条款") {
+		t.Fatalf("category correction not applied: %+v", o)
+	}
+	filed := last(c.action("confirm", nil))
+	if filed.Type != "filed" || filed.Case.Product != "loan" || filed.Case.Reason != "contract" {
+		t.Fatalf("filed = %+v, want the corrected category", filed)
+	}
+}
+
 func TestChatLimits(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)

@@ -356,6 +356,13 @@ func (e *Engine) tryEdit(t *turn, text string, c triage.Classification) bool {
 			f.Name, changed = m[1], true
 			f.fill(slotName)
 		}
+	case containsAny(norm, "类别", "类型", "分类", "种类", "原因", "业务"):
+		if code := lastCode(text, productWords); code != "" {
+			f.Product, changed = code, true
+		}
+		if code := lastCode(text, reasonWords); code != "" {
+			f.Reason, changed = code, true
+		}
 	}
 	if !changed {
 		// "机构写错了，是建设银行" or just "不是工行，是建行".
@@ -380,10 +387,22 @@ func lastInstitution(text string) string {
 }
 
 // summary classifies the whole story and builds what the consumer confirms.
+// The institution leads the text because who it is often settles the
+// product (捷信 lends, 人保 insures) when the story does not say.
 func (e *Engine) summary(t *turn) (*Summary, triage.Classification) {
 	f := &t.st().Form
-	story := strings.Join(append(append([]string{}, f.Story...), f.Request), "\n")
+	parts := append([]string{}, f.Story...)
+	if f.Institution != "" {
+		parts = append([]string{f.Institution + "："}, parts...)
+	}
+	story := strings.Join(append(parts, f.Request), "\n")
 	c := e.tri.Classify(t.ctx, story, t.now)
+	if f.Product != "" {
+		c.Product, c.ProductConfidence = f.Product, 1
+	}
+	if f.Reason != "" {
+		c.Reason, c.ReasonConfidence = f.Reason, 1
+	}
 	s := &Summary{
 		Product: c.Product, ProductName: triage.NameOf(triage.Products, c.Product),
 		Reason: c.Reason, ReasonName: triage.NameOf(triage.Reasons, c.Reason),
@@ -400,7 +419,8 @@ func (e *Engine) summary(t *turn) (*Summary, triage.Classification) {
 func (e *Engine) showSummary(t *turn, lead string) {
 	st := t.st()
 	st.Stage, st.Expecting = stageConfirm, "confirm"
-	s, _ := e.summary(t)
+	s, c := e.summary(t)
+	st.Form.Shown = &c
 	var b strings.Builder
 	if lead != "" {
 		b.WriteString(lead + "\n")
@@ -453,7 +473,12 @@ func (e *Engine) file(t *turn) {
 		}
 		return
 	}
-	_, c := e.summary(t)
+	var c triage.Classification
+	if st.Form.Shown != nil {
+		c = *st.Form.Shown
+	} else {
+		_, c = e.summary(t)
+	}
 	f := st.Form
 	var occurred *time.Time
 	if d, err := time.ParseInLocation("2006-01-02", f.OccurredAt, t.now.Location()); err == nil {
@@ -558,4 +583,60 @@ func union(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// productWords and reasonWords are how people name a category when they
+// correct the summary; the taxonomy's own names are added at start-up.
+var productWords = map[string]string{
+	"储蓄": "savings", "存款": "savings", "借记卡": "savings", "银行卡": "savings", "存折": "savings",
+	"信用卡": "credit_card", "贷记卡": "credit_card",
+	"贷款": "loan", "房贷": "loan", "车贷": "loan", "网贷": "loan", "消费贷": "loan", "借款": "loan",
+	"支付": "payment", "转账": "payment", "汇款": "payment", "扣费": "payment",
+	"理财": "wealth", "基金": "wealth", "黄金": "wealth",
+	"保险": "insurance", "理赔": "insurance",
+	"征信": "personal_info", "个人信息": "personal_info",
+	"外汇": "forex", "换汇": "forex", "境外汇款": "forex",
+	"现金": "cash", "硬币": "cash", "假币": "cash", "零钱": "cash",
+	"证券": "securities", "股票": "securities", "期货": "securities", "炒股": "securities",
+}
+
+var reasonWords = map[string]string{
+	"服务态度": "service", "服务质量": "service", "态度": "service",
+	"系统": "facilities", "设备": "facilities", "ATM": "facilities",
+	"规定": "rules", "流程": "rules", "制度": "rules",
+	"营销": "marketing", "推销": "marketing", "误导": "marketing", "忽悠": "marketing",
+	"信息披露": "disclosure", "没告知": "disclosure", "没说清": "disclosure",
+	"捆绑": "choice", "搭售": "choice", "强制": "choice", "自主选择": "choice",
+	"收费": "fees", "手续费": "fees", "年费": "fees", "利息": "fees",
+	"收益": "returns", "亏损": "returns",
+	"合同": "contract", "条款": "contract",
+	"资金安全": "fund_security", "盗刷": "fund_security", "被骗": "fund_security", "诈骗": "fund_security",
+	"信息安全": "info_security", "泄露": "info_security",
+	"催收": "collection", "催债": "collection",
+}
+
+func init() {
+	for _, c := range triage.Products {
+		productWords[c.Name] = c.Code
+	}
+	for _, c := range triage.Reasons {
+		reasonWords[c.Name] = c.Code
+	}
+}
+
+// lastCode returns the code of the word of words that ends last in text
+// (the longest one when several end there): in a correction the new value
+// comes last ("不是信用卡，是贷款").
+func lastCode(text string, words map[string]string) string {
+	best, bestEnd, bestLen := "", -1, 0
+	for w, code := range words {
+		i := strings.LastIndex(text, w)
+		if i < 0 {
+			continue
+		}
+		if end := i + len(w); end > bestEnd || (end == bestEnd && len(w) > bestLen) {
+			best, bestEnd, bestLen = code, end, len(w)
+		}
+	}
+	return best
 }

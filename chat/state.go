@@ -1,6 +1,10 @@
 package chat
 
-import "time"
+import (
+	"time"
+
+	"github.com/xiaobao-cn/xiaobao/triage"
+)
 
 // Stages of a conversation.
 const (
@@ -69,6 +73,15 @@ type Form struct {
 	Consent     bool            `json:"consent,omitempty"`
 	Filled      map[string]bool `json:"filled,omitempty"`
 	Filed       string          `json:"filed,omitempty"` // tracking number once filed
+	// Product and Reason are the consumer's own corrections of the
+	// category shown in the summary ("类别不对，是理财"); they win over the
+	// classifier.
+	Product string `json:"product,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	// Shown is the classification the consumer confirmed in the summary.
+	// Filing uses it as is: with an LLM engine a second call could label
+	// the same story differently from what the consumer saw.
+	Shown *triage.Classification `json:"shown,omitempty"`
 }
 
 func (f *Form) fill(slot string) {

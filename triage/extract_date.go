@@ -84,7 +84,12 @@ var dateRules = []dateRule{
 		return ymd(first.Year(), int(first.Month()), day, now)
 	}},
 	// 去年, 前年, 今年年初 (after the month rules, which take 去年10月)
-	{"年", false, regexp.MustCompile(`(去年|前年|今年)(年初|年底|年末|初|底)?`), func(m []string, now time.Time) (time.Time, bool) {
+	// A number right after a bare year is an age ("我妈今年七十二了",
+	// "去年才18岁"), not a date: the match fails and a later date counts.
+	{"年", false, regexp.MustCompile(`(去年|前年|今年)(年初|年底|年末|初|底)?([0-9零一二两三四五六七八九十]*)`), func(m []string, now time.Time) (time.Time, bool) {
+		if m[2] == "" && m[3] != "" {
+			return time.Time{}, false
+		}
 		y := now.Year() - map[string]int{"去年": 1, "前年": 2}[m[1]]
 		if strings.Contains(m[2], "底") || strings.Contains(m[2], "末") {
 			return ymd(y, 12, 1, now)

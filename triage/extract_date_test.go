@@ -50,6 +50,10 @@ func TestParseDate(t *testing.T) {
 		{"去年12月", day(2025, 12, 1, 0, 0), true},
 		{"去年", day(2025, 1, 1, 0, 0), true},
 		{"今年三月份", day(2026, 3, 1, 0, 0), true},
+		{"今年3月", day(2026, 3, 1, 0, 0), true},
+		{"我妈今年七十二了，上个月去存钱", day(2026, 10, 1, 0, 0), true}, // an age, then the date
+		{"我爸今年83岁", time.Time{}, false},
+		{"今年初", day(2026, 1, 1, 0, 0), true},
 		{"3号", day(2026, 11, 3, 0, 0), true},
 		{"25号", day(2026, 10, 25, 0, 0), true}, // still ahead this month
 		{"刚才", now, true},
