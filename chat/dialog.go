@@ -142,11 +142,9 @@ func (e *Engine) answer(t *turn, question string, standalone bool) {
 		e.log.WarnContext(t.ctx, "knowledge answer failed", "session_id", t.sess.ID, "err", err)
 	}
 	if err != nil || !a.Confident {
-		var top float64
-		if len(a.Hits) > 0 {
-			top = a.Hits[0].Score
-		}
-		if rerr := e.kb.RecordUnanswered(t.ctx, question, t.sess.ID, top); rerr != nil {
+		// Answer.Score is on the relevance threshold's scale, so staff can
+		// see how far from answerable each question was.
+		if rerr := e.kb.RecordUnanswered(t.ctx, question, t.sess.ID, a.Score); rerr != nil {
 			e.log.WarnContext(t.ctx, "recording unanswered question failed", "err", rerr)
 		}
 		typ := "reply"
