@@ -66,6 +66,11 @@ type Config struct {
 	// RoutingFile is XIAOBAO_ROUTING_FILE, the institutions and routing rules
 	// (YAML). Defaults to the embedded file.
 	RoutingFile string
+	// TriageModel is XIAOBAO_TRIAGE_MODEL, a classifier model file written by
+	// `xiaobao triage train --with-corrections --out FILE`, so a model that
+	// learned from handlers' corrections is served without a rebuild.
+	// Defaults to the model embedded in the binary.
+	TriageModel string
 	// WSConnsPerIP is XIAOBAO_WS_CONNS_PER_IP, concurrent chat websockets
 	// per address. Defaults to 30.
 	WSConnsPerIP int
@@ -96,6 +101,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		EmbeddingModel: cmp.Or(getenv("OPENAI_EMBEDDING_MODEL"), "text-embedding-3-small"),
 		HolidaysFile:   getenv("XIAOBAO_HOLIDAYS_FILE"),
 		RoutingFile:    getenv("XIAOBAO_ROUTING_FILE"),
+		TriageModel:    getenv("XIAOBAO_TRIAGE_MODEL"),
 	}
 	for _, o := range strings.Split(getenv("XIAOBAO_ALLOWED_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {

@@ -99,7 +99,7 @@ func triageTrain(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintln(m.Stdout)
 	}
 	if model.Corrections > 0 {
-		fmt.Fprintln(m.Stdout, "this model includes corrections: use it with --model, or rebuild the binary to embed it")
+		fmt.Fprintln(m.Stdout, "this model includes corrections: serve it with XIAOBAO_TRIAGE_MODEL=<file> (or --model for classify/eval)")
 	} else if filepath.Clean(path) == filepath.Join(repoModelDir, modelFileName) {
 		fmt.Fprintln(m.Stdout, "rebuild the binary to ship it (it is embedded with go:embed)")
 	}

@@ -9,15 +9,18 @@ import (
 )
 
 // newTriage builds the triage service from the configuration: the
-// classifier (offline, fronted by the LLM when OPENAI_BASE_URL is set), the
+// classifier (offline, from XIAOBAO_TRIAGE_MODEL or embedded, fronted by the LLM when OPENAI_BASE_URL is set), the
 // legal clock (XIAOBAO_DEADLINE_DAYS, _COMPLEX_DEADLINE_DAYS,
 // _EXTENSION_DAYS, _WORKING_DAYS, _HOLIDAYS_FILE), the routing table
 // (embedded, or XIAOBAO_ROUTING_FILE), the large-amount threshold and how
 // long transcripts of closed cases are kept (XIAOBAO_RETENTION_DAYS). Bad
 // files or values fail start-up with a message naming them.
 func (m *Main) newTriage(ctx context.Context) (*triage.Service, error) {
-	classifier, err := m.loadClassifier("", m.Config.LLMEnabled())
+	classifier, err := m.loadClassifier(m.Config.TriageModel, m.Config.LLMEnabled())
 	if err != nil {
+		if m.Config.TriageModel != "" {
+			return nil, fmt.Errorf("XIAOBAO_TRIAGE_MODEL: %w", err)
+		}
 		return nil, fmt.Errorf("triage classifier: %w", err)
 	}
 	routing, err := triage.LoadRouting(m.Config.RoutingFile)
