@@ -30,7 +30,7 @@ import (
 //	POST   /api/v1/kb/faqs/{id}/similar            {"question"} | {"unanswered_id"} | {"feedback_id"}
 //	GET    /api/v1/kb/synonyms, POST, PUT|DELETE /api/v1/kb/synonyms/{id}   {"terms":[…]}
 //	GET    /api/v1/kb/unanswered, POST /api/v1/kb/unanswered/{id}/dismiss
-//	GET    /api/v1/kb/feedback?helpful=&include_resolved=
+//	GET    /api/v1/kb/feedback?helpful=&include_resolved=, POST /api/v1/kb/feedback/{id}/dismiss
 
 func init() {
 	mapError(knowledge.ErrNotFound, http.StatusNotFound, "not_found", "没有找到")
@@ -74,6 +74,7 @@ func (s *Server) registerKB() {
 	s.mux.HandleFunc("GET /api/v1/kb/unanswered", staff(s.handleKBUnanswered))
 	s.mux.HandleFunc("POST /api/v1/kb/unanswered/{id}/dismiss", staff(s.handleKBUnansweredDismiss))
 	s.mux.HandleFunc("GET /api/v1/kb/feedback", staff(s.handleKBFeedback))
+	s.mux.HandleFunc("POST /api/v1/kb/feedback/{id}/dismiss", staff(s.handleKBFeedbackDismiss))
 }
 
 // kbError answers with a knowledge error: validation and file errors carry
@@ -609,6 +610,19 @@ func (s *Server) handleKBUnansweredDismiss(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	if err := s.cfg.Knowledge.DismissUnanswered(r.Context(), id); err != nil {
+		s.kbError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleKBFeedbackDismiss(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	if err := s.cfg.Knowledge.DismissFeedback(r.Context(), id); err != nil {
 		s.kbError(w, r, err)
 		return
 	}

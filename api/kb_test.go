@@ -290,6 +290,19 @@ func TestKBFAQSynonymsUnansweredJobs(t *testing.T) {
 	if code, body = k.do(t, "GET", "/api/v1/kb/feedback?helpful=false", RoleStaff, nil); code != 200 || len(body["feedback"].([]any)) != 1 {
 		t.Fatalf("feedback = %d %v", code, body)
 	}
+	fid := body["feedback"].([]any)[0].(map[string]any)["id"].(float64)
+	if code, _ = k.do(t, "POST", fmt.Sprintf("/api/v1/kb/feedback/%d/dismiss", int64(fid)), RoleStaff, nil); code != 204 {
+		t.Fatalf("dismiss feedback = %d", code)
+	}
+	if _, body = k.do(t, "GET", "/api/v1/kb/feedback?helpful=false", RoleStaff, nil); len(body["feedback"].([]any)) != 0 {
+		t.Fatalf("dismissed feedback stays in the list: %v", body)
+	}
+	if _, body = k.do(t, "GET", "/api/v1/kb/feedback?helpful=false&include_resolved=true", RoleStaff, nil); len(body["feedback"].([]any)) != 1 {
+		t.Fatalf("dismissed feedback is kept as resolved: %v", body)
+	}
+	if code, _ = k.do(t, "POST", "/api/v1/kb/feedback/999999/dismiss", RoleStaff, nil); code != 404 {
+		t.Fatalf("dismiss missing feedback = %d", code)
+	}
 
 	code, body = k.do(t, "POST", "/api/v1/kb/synonyms", RoleStaff, map[string]any{"terms": []string{"ETC", "电子不停车收费"}})
 	if code != 201 {

@@ -66,6 +66,7 @@ ON CONFLICT (session_id, message_id) DO UPDATE SET question = EXCLUDED.question,
 FROM kb_feedback WHERE ($1::bool IS NULL OR helpful = $1) AND ($2 OR resolved_at IS NULL)
 ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`
 	sqlFeedbackQuestion = `SELECT question FROM kb_feedback WHERE id = $1`
+	sqlDismissFeedback  = `UPDATE kb_feedback SET resolved_at = coalesce(resolved_at, now()) WHERE id = $1`
 	sqlResolveQuestion  = `WITH u AS (UPDATE kb_unanswered SET resolved_at = now(), resolved_faq_id = $2
 	WHERE question = $1 AND resolved_at IS NULL)
 UPDATE kb_feedback SET resolved_at = now(), resolved_faq_id = $2 WHERE question = $1 AND resolved_at IS NULL`
@@ -169,6 +170,20 @@ func (s *Store) DismissUnanswered(ctx context.Context, id int64) error {
 	}
 	_, err = s.db.Exec(ctx, sqlDismissUnanswered, q)
 	return err
+}
+
+// DismissFeedback closes one feedback record without changing the knowledge
+// base (the answer was right, or the 👎 was a slip). Dismissing twice is
+// harmless; an unknown id is ErrNotFound.
+func (s *Store) DismissFeedback(ctx context.Context, id int64) error {
+	tag, err := s.db.Exec(ctx, sqlDismissFeedback, id)
+	if err != nil {
+		return fmt.Errorf("dismissing feedback %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("dismissing feedback %d: %w", id, ErrNotFound)
+	}
+	return nil
 }
 
 func resolveQuestion(ctx context.Context, db DBTX, question string, faqID int64) error {

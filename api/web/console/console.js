@@ -226,6 +226,10 @@
         XB.modal("暂停计时", [{ note: "例如需要外部鉴定、评估时，期间不计入处理时限。" }, { name: "reason", label: "暂停原因", required: true }], "暂停",
           function (v) { return act("pause", { reason: v.reason }, "已暂停计时"); });
       }),
+      btn("重新计时", "restart-clock", handling, function () {
+        XB.modal("消费者提出新的事实和理由，重新起算处理时限", [{ name: "reason", label: "新的事实和理由", multiline: true, required: true }], "重新计时",
+          function (v) { return act("restart-clock", { reason: v.reason }, "已重新起算时限"); });
+      }),
       btn("合并", "merge", open, function () {
         XB.modal("作为重复投诉合并", [{ name: "into", label: "合并到哪件案件（编号）", required: true }], "合并",
           function (v) { return act("merge", { into: v.into.trim() }, "已合并"); });

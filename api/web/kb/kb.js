@@ -33,6 +33,7 @@
     unanswered: function () { return XB.api("GET", B + "/unanswered"); },
     feedback: function () { return XB.api("GET", B + "/feedback" + XB.qs({ helpful: "false" })); },
     dismiss: function (id) { return XB.api("POST", B + "/unanswered/" + id + "/dismiss", {}); },
+    dismissFeedback: function (id) { return XB.api("POST", B + "/feedback/" + id + "/dismiss", {}); },
     promote: function (faqID, body) { return XB.api("POST", B + "/faqs/" + faqID + "/similar", body); }
   };
 
@@ -431,7 +432,7 @@
       API.feedback().then(function (res) {
         var items = (res && (res.feedback || res.items)) || [];
         fb.replaceChildren.apply(fb, items.map(function (f) {
-          return row(f.question || "（没有记录问题）", XB.datetime(f.created_at), "回答：" + (f.answer || "") + (f.comment ? "　意见：" + f.comment : ""), { feedback_id: f.id });
+          return row(f.question || "（没有记录问题）", XB.datetime(f.created_at), "回答：" + (f.answer || "") + (f.comment ? "　意见：" + f.comment : ""), { feedback_id: f.id }, function () { return API.dismissFeedback(f.id); });
         }));
         if (!items.length) fb.appendChild(el("tr", {}, [el("td", { colspan: "3", class: "empty", text: "没有“没帮助”的反馈。" })]));
       }, XB.fail);
