@@ -171,6 +171,7 @@ func authzRoutes() []authzRoute {
 		staffOnly("DELETE /api/v1/kb/synonyms/{id}", "/api/v1/kb/synonyms/999999"),
 		staffOnly("GET /api/v1/kb/unanswered", ""),
 		staffOnly("POST /api/v1/kb/unanswered/{id}/dismiss", "/api/v1/kb/unanswered/999999/dismiss"),
+		staffOnly("POST /api/v1/kb/feedback/{id}/dismiss", "/api/v1/kb/feedback/999999/dismiss"),
 		staffOnly("GET /api/v1/kb/feedback", ""),
 	}
 	// Every case action is its own row: one pattern, many doors.
