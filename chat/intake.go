@@ -248,10 +248,10 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 		}
 		f.fill(slotOccurredAt)
 	case slotAmount:
-		if isNoAmount(norm) {
-			f.AmountYuan = nil
-		} else if v, ok := triage.ParseAmount(text); ok && v >= 0 {
+		if v, ok := triage.ParseAmount(text); ok && v > 0 {
 			f.AmountYuan = &v
+		} else if isNoAmount(norm) {
+			f.AmountYuan = nil
 		} else {
 			return false, ""
 		}
@@ -298,12 +298,15 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 	return true, ""
 }
 
+// isNoAmount recognises "no amount" however it is put ("没有涉及金额",
+// "不涉及钱", "没损失"); it is asked only after the text failed to parse
+// as an amount.
 func isNoAmount(n string) bool {
 	switch n {
-	case "没有", "无", "不涉及", "不涉及金额", "没", "0", "零", "没有金额", "没有具体金额", "跳过", "不知道", "不清楚":
+	case "无", "没", "0", "零", "跳过":
 		return true
 	}
-	return false
+	return containsAny(n, "没有", "不涉及", "没涉及", "没损失", "没有损失", "没花钱", "没扣钱", "不知道", "不清楚", "记不清", "说不清", "无金额")
 }
 
 // looksLikeQuestion spots an interruption such as "投诉一般多久有结果？".

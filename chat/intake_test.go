@@ -1,0 +1,36 @@
+package chat
+
+import "testing"
+
+func TestIsNoAmount(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"没有", "没有涉及金额", "不涉及钱", "没损失", "不知道", "无", "0"} {
+		if !isNoAmount(normalize(s)) {
+			t.Errorf("isNoAmount(%q) = false, want true", s)
+		}
+	}
+	for _, s := range []string{"两千", "好的", "被扣了钱"} {
+		if isNoAmount(normalize(s)) {
+			t.Errorf("isNoAmount(%q) = true, want false", s)
+		}
+	}
+}
+
+func TestLastCodeTakesTheCorrection(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"类别不对，不是信用卡，是贷款":  "loan",
+		"分类应该是理财与基金":      "wealth",
+		"业务类别改成个人金融信息与征信": "personal_info",
+		"类别写错了，是保险":       "insurance",
+		"类别不对":            "",
+	}
+	for text, want := range cases {
+		if got := lastCode(text, productWords); got != want {
+			t.Errorf("lastCode(%q) = %q, want %q", text, got, want)
+		}
+	}
+	if got := lastCode("原因不对，是乱收费", reasonWords); got != "fees" {
+		t.Errorf("reason = %q, want fees", got)
+	}
+}
