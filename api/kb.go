@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -70,11 +71,11 @@ func (s *Server) registerKB() {
 	s.mux.HandleFunc("GET /api/v1/kb/synonyms", staff(s.handleKBSynonyms))
 	s.mux.HandleFunc("POST /api/v1/kb/synonyms", staff(s.handleKBSynonymCreate))
 	s.mux.HandleFunc("PUT /api/v1/kb/synonyms/{id}", staff(s.handleKBSynonymUpdate))
-	s.mux.HandleFunc("DELETE /api/v1/kb/synonyms/{id}", staff(s.handleKBSynonymDelete))
+	s.mux.HandleFunc("DELETE /api/v1/kb/synonyms/{id}", staff(s.kbByID(s.cfg.Knowledge.DeleteSynonyms)))
 	s.mux.HandleFunc("GET /api/v1/kb/unanswered", staff(s.handleKBUnanswered))
-	s.mux.HandleFunc("POST /api/v1/kb/unanswered/{id}/dismiss", staff(s.handleKBUnansweredDismiss))
+	s.mux.HandleFunc("POST /api/v1/kb/unanswered/{id}/dismiss", staff(s.kbByID(s.cfg.Knowledge.DismissUnanswered)))
 	s.mux.HandleFunc("GET /api/v1/kb/feedback", staff(s.handleKBFeedback))
-	s.mux.HandleFunc("POST /api/v1/kb/feedback/{id}/dismiss", staff(s.handleKBFeedbackDismiss))
+	s.mux.HandleFunc("POST /api/v1/kb/feedback/{id}/dismiss", staff(s.kbByID(s.cfg.Knowledge.DismissFeedback)))
 }
 
 // kbError answers with a knowledge error: validation and file errors carry
@@ -581,19 +582,6 @@ func (s *Server) handleKBSynonymUpdate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"synonyms": g})
 }
 
-func (s *Server) handleKBSynonymDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, r, s.log, err)
-		return
-	}
-	if err := s.cfg.Knowledge.DeleteSynonyms(r.Context(), id); err != nil {
-		s.kbError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
 func (s *Server) handleKBUnanswered(w http.ResponseWriter, r *http.Request) {
 	us, err := s.cfg.Knowledge.ListUnanswered(r.Context(), intParam(r, "limit", 100, 1, 500), intParam(r, "offset", 0, 0, 1<<30))
 	if err != nil {
@@ -603,30 +591,21 @@ func (s *Server) handleKBUnanswered(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"unanswered": us})
 }
 
-func (s *Server) handleKBUnansweredDismiss(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, r, s.log, err)
-		return
+// kbByID answers 204 after do(id) for the staff actions that take only the
+// path's id (delete a synonym group, dismiss an unanswered question or a 👎).
+func (s *Server) kbByID(do func(ctx context.Context, id int64) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r)
+		if err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		if err := do(r.Context(), id); err != nil {
+			s.kbError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	}
-	if err := s.cfg.Knowledge.DismissUnanswered(r.Context(), id); err != nil {
-		s.kbError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) handleKBFeedbackDismiss(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, r, s.log, err)
-		return
-	}
-	if err := s.cfg.Knowledge.DismissFeedback(r.Context(), id); err != nil {
-		s.kbError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) handleKBFeedback(w http.ResponseWriter, r *http.Request) {
