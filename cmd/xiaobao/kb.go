@@ -186,14 +186,14 @@ func kbReembed(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-// refreshIfStale recomputes the corpus statistics and re-embeds when imports
-// moved the corpus enough to make them stale.
+// refreshIfStale brings the index up to date after imports or seeding:
+// statistics that imports made stale, and vectors of another embedding
+// model (XIAOBAO_EMBEDDING_DIM or OPENAI_EMBEDDING_MODEL changed), so that
+// `make run` after such a change serves vector search again without a
+// manual `kb reembed`. Rows already current are skipped, so this costs one
+// query when nothing changed.
 func (m *Main) refreshIfStale(ctx context.Context, kb *knowledge.Store) error {
-	stale, err := kb.StatsStale(ctx)
-	if err != nil || !stale {
-		return err
-	}
-	_, err = m.reembed(ctx, kb, knowledge.ReembedOptions{})
+	_, err := m.reembed(ctx, kb, knowledge.ReembedOptions{})
 	return err
 }
 
