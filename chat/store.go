@@ -121,16 +121,28 @@ func saveTurn(ctx context.Context, db interface {
 		return 0, fmt.Errorf("saving chat turn: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	// One round trip for the transcript lines and the state: a turn is on
+	// every consumer's critical path.
+	b := &pgx.Batch{}
 	for _, l := range lines {
 		var cid any
 		if l.ClientMsgID != "" {
 			cid = l.ClientMsgID
 		}
-		if _, err := tx.Exec(ctx, sqlMessageInsert, s.ID, l.Role, l.Text, cid, l.Payload); err != nil {
+		b.Queue(sqlMessageInsert, s.ID, l.Role, l.Text, cid, l.Payload)
+	}
+	b.Queue(sqlSessionSave, s.ID, s.State, s.Version)
+	br := tx.SendBatch(ctx, b)
+	for range lines {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
 			return 0, fmt.Errorf("saving chat message: %w", err)
 		}
 	}
-	tag, err := tx.Exec(ctx, sqlSessionSave, s.ID, s.State, s.Version)
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return 0, fmt.Errorf("saving chat state: %w", err)
 	}
