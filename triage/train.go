@@ -66,9 +66,9 @@ type headSpec struct {
 	// it because their recall comes from the rules they are OR-ed with;
 	// the model adds only what it is sure of. (Out of fold on the train
 	// split, 0.97 rather than 0.9 kept the recall of rule OR model and cut
-	// its false alarms by a third to a half: most texts the model is unsure of are
-	// ones the rule already flags, so the model's own precision overstates
-	// what it adds.)
+	// its false alarms by a third to a half: most texts the model is
+	// unsure of are ones the rule already flags, so the model's own
+	// precision overstates what it adds.)
 	minPrecision float64
 }
 
