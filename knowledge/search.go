@@ -33,7 +33,9 @@ type SearchConfig struct {
 	EfSearch int
 	// LexicalBudget bounds how many rows BM25 scores per query: the rarest
 	// query terms are used to find candidates until their document
-	// frequencies add up to this. Defaults to 2000.
+	// frequencies add up to this. Defaults to 600: on the own and Jining
+	// sets 600 and 2000 rank identically, and at 100,000 passages 600
+	// roughly halves the lexical list's time.
 	LexicalBudget int
 	// SynonymWeight scales the weight of terms added by synonym expansion.
 	// Defaults to 0.6.
@@ -59,7 +61,7 @@ func (c *SearchConfig) setDefaults() {
 	c.FAQVectorWeight = cmp.Or(c.FAQVectorWeight, 0.25)
 	c.Candidates = cmp.Or(c.Candidates, 40)
 	c.EfSearch = cmp.Or(c.EfSearch, 100)
-	c.LexicalBudget = cmp.Or(c.LexicalBudget, 2000)
+	c.LexicalBudget = cmp.Or(c.LexicalBudget, 600)
 	c.SynonymWeight = cmp.Or(c.SynonymWeight, 0.6)
 	c.JoinBigramWeight = cmp.Or(c.JoinBigramWeight, 0.5)
 	c.K1 = cmp.Or(c.K1, 1.2)
