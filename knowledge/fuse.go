@@ -281,7 +281,7 @@ func (s *Store) fuseDocuments(byID map[int64]*Hit, lex, vec []chunkRank, flex, f
 func (s *Store) score(hits []Hit, p *queryPlan, st *Stats) {
 	var total float64
 	for _, t := range p.terms {
-		if t.orig == "" {
+		if t.weight == 1 {
 			total += t.idf
 		}
 	}
@@ -296,7 +296,7 @@ func (s *Store) score(hits []Hit, p *queryPlan, st *Stats) {
 			// synonym standing for the query word that contains it.
 			coveredOrig := map[string]bool{}
 			for _, t := range p.terms {
-				if t.orig != "" && have[t.hash] {
+				if t.weight != 1 && have[t.hash] {
 					coveredOrig[t.orig] = true
 				}
 			}
@@ -311,7 +311,7 @@ func (s *Store) score(hits []Hit, p *queryPlan, st *Stats) {
 			}
 			var got float64
 			for _, t := range p.terms {
-				if t.orig == "" && (have[t.hash] || synCovered[t.hash]) {
+				if t.weight == 1 && (have[t.hash] || synCovered[t.hash]) {
 					got += t.idf
 				}
 			}

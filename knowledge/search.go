@@ -40,11 +40,6 @@ type SearchConfig struct {
 	// SynonymWeight scales the weight of terms added by synonym expansion.
 	// Defaults to 0.6.
 	SynonymWeight float64
-	// JoinBigramWeight scales a query's character bigrams that straddle two
-	// of its words (诉以 in 投诉以后): they are rare, so their IDF is high,
-	// but they match an accidental juxtaposition, not a concept. Bigrams
-	// inside a word keep weight 1. Defaults to 0.5.
-	JoinBigramWeight float64
 	// K1 and B are BM25's parameters. Default to 1.2 and 0.75. Changing
 	// them needs a re-index.
 	K1, B float64
@@ -63,14 +58,13 @@ func (c *SearchConfig) setDefaults() {
 	c.EfSearch = cmp.Or(c.EfSearch, 100)
 	c.LexicalBudget = cmp.Or(c.LexicalBudget, 600)
 	c.SynonymWeight = cmp.Or(c.SynonymWeight, 0.6)
-	c.JoinBigramWeight = cmp.Or(c.JoinBigramWeight, 0.5)
 	c.K1 = cmp.Or(c.K1, 1.2)
 	c.B = cmp.Or(c.B, 0.75)
 	c.Threshold = cmp.Or(c.Threshold, 0.5)
 }
 
 func (c *SearchConfig) validate() error {
-	for _, w := range []float64{c.RRFK, c.LexicalWeight, c.VectorWeight, c.FAQLexicalWeight, c.FAQVectorWeight, c.SynonymWeight, c.JoinBigramWeight, c.K1} {
+	for _, w := range []float64{c.RRFK, c.LexicalWeight, c.VectorWeight, c.FAQLexicalWeight, c.FAQVectorWeight, c.SynonymWeight, c.K1} {
 		if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
 			return errors.New("knowledge: search weights must be non-negative numbers")
 		}
@@ -195,17 +189,12 @@ func (s *Store) plan(ctx context.Context, text string) (*queryPlan, *Stats, erro
 	add := func(text string, weight float64, orig string) {
 		l := lexTerms(text)
 		all := append(append([]string{}, l.words...), l.bigrams...)
-		inWord := wordBigrams(l.words)
 		for i, h := range l.hashes() {
 			if seen[h] {
 				continue
 			}
 			seen[h] = true
-			w := weight
-			if i >= len(l.words) && !inWord[all[i]] {
-				w *= s.cfg.Search.JoinBigramWeight
-			}
-			p.terms = append(p.terms, weightedTerm{term: all[i], hash: h, idf: st.BM25IDF(h), weight: w, df: st.DF(h), orig: orig})
+			p.terms = append(p.terms, weightedTerm{term: all[i], hash: h, idf: st.BM25IDF(h), weight: weight, df: st.DF(h), orig: orig})
 		}
 	}
 	add(p.text, 1, "")
@@ -252,20 +241,6 @@ func (s *Store) plan(ctx context.Context, text string) (*queryPlan, *Stats, erro
 		p.qvec = &v
 	}
 	return p, st, nil
-}
-
-// wordBigrams returns the character bigrams that lie inside one of the
-// words (as units counts them: a Latin or digit run is one unit).
-func wordBigrams(words []string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range words {
-		for _, run := range units(w) {
-			for i := 0; i+1 < len(run); i++ {
-				out[run[i]+run[i+1]] = true
-			}
-		}
-	}
-	return out
 }
 
 // candidateTerms picks the query terms whose rows BM25 will score: rarest
