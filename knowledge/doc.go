@@ -39,7 +39,8 @@
 //     of the configured model; `xiaobao kb reembed` converts the rest.
 //   - The same two over FAQ questions (standard and similar questions, and
 //     the questions in a document's front matter): a matched question credits
-//     its document's best passage, or the passage the entry cites.
+//     the passage the entry cites or else its document's best passage in
+//     full and the runner-up by half.
 //
 // Synonym groups expand queries (a colloquial 签字的单子 also searches
 // 签购单) and keep their terms whole in jieba's dictionary. Corpus statistics
