@@ -31,8 +31,9 @@
 //     score. Candidates come from a GIN index on a `simple` tsvector, using
 //     the rarer query terms until their document frequencies reach a budget,
 //     which bounds the work on a large corpus.
-//   - Cosine similarity of dense vectors through an HNSW index (with
-//     hnsw.ef_search and hnsw.iterative_scan set per query). The offline
+//   - Cosine similarity of dense vectors through an HNSW index on their
+//     half-precision form (with hnsw.ef_search and hnsw.iterative_scan set
+//     per query). The offline
 //     embedder hashes words and character n-grams, weighted by IDF, into a
 //     fixed number of dimensions; an OpenAI-compatible embedder can replace
 //     it. Every vector records its model and searches compare only vectors

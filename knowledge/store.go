@@ -156,7 +156,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			continue
 		}
 		s.log.InfoContext(ctx, "creating vector index", "index", name, "model", s.embedder.Model())
-		ddl := fmt.Sprintf(`CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s USING hnsw ((embedding::vector(%d)) vector_cosine_ops) WITH (m = %d, ef_construction = %d) WHERE embedding_model = %s`,
+		ddl := fmt.Sprintf(`CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s USING hnsw ((embedding::halfvec(%d)) halfvec_cosine_ops) WITH (m = %d, ef_construction = %d) WHERE embedding_model = %s`,
 			pgx.Identifier{name}.Sanitize(), table, s.embedder.Dim(), hnswM, hnswEfConstruction, quoteLiteral(s.embedder.Model()))
 		if _, err := s.db.Exec(ctx, ddl); err != nil {
 			return fmt.Errorf("creating index %s: %w", name, err)
@@ -175,10 +175,12 @@ const (
 	hnswEfConstruction = 256
 )
 
-// indexName is the vector index name for a table and model, as the
-// migration spells it for the default model.
+// indexName is the vector index name for a table and model. Indexes are on
+// the halfvec expression (see buildSearchSQL); "half_" keeps them apart from
+// the full-precision ones that migration 002 and older releases created,
+// which searches no longer use.
 func indexName(table, model string) string {
-	b := []byte(table + "_embedding_")
+	b := []byte(table + "_embedding_half_")
 	for _, r := range model {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
