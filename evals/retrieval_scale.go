@@ -118,7 +118,7 @@ func RunScale(ctx context.Context, o RetrievalOptions, n int, texts []string, qu
 	}
 	res := &ScaleResult{EfSearch: o.Search.EfSearch}
 	if res.EfSearch == 0 {
-		res.EfSearch = 100
+		res.EfSearch = knowledge.DefaultEfSearch
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	start := time.Now()

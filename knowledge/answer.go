@@ -120,7 +120,9 @@ func (s *Store) answerPassages(hits []Hit) []Hit {
 		seen[h.Citation] = true
 		out = append(out, h)
 	}
-	slices.SortStableFunc(out, func(a, b Hit) int { return cmp.Compare(b.Relevance, a.Relevance) })
+	// Hits are in fused order, which weighs every list; relevance only
+	// decides whether a passage is good enough (passages of a document
+	// reached through its FAQ share that question's similarity).
 	if len(out) > maxAnswerParas {
 		out = out[:maxAnswerParas]
 	}

@@ -31,15 +31,17 @@
 //     score. Candidates come from a GIN index on a `simple` tsvector, using
 //     the rarer query terms until their document frequencies reach a budget,
 //     which bounds the work on a large corpus.
-//   - Cosine similarity of dense vectors through an HNSW index (with
-//     hnsw.ef_search and hnsw.iterative_scan set per query). The offline
+//   - Cosine similarity of dense vectors through an HNSW index on their
+//     half-precision form (with hnsw.ef_search and hnsw.iterative_scan set
+//     per query). The offline
 //     embedder hashes words and character n-grams, weighted by IDF, into a
 //     fixed number of dimensions; an OpenAI-compatible embedder can replace
 //     it. Every vector records its model and searches compare only vectors
 //     of the configured model; `xiaobao kb reembed` converts the rest.
 //   - The same two over FAQ questions (standard and similar questions, and
 //     the questions in a document's front matter): a matched question credits
-//     its document's best passage, or the passage the entry cites.
+//     the passage the entry cites or else its document's best passage in
+//     full and the runner-up by half.
 //
 // Synonym groups expand queries (a colloquial 签字的单子 also searches
 // 签购单) and keep their terms whole in jieba's dictionary. Corpus statistics

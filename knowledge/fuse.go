@@ -140,25 +140,57 @@ func (s *Store) fuse(mode Mode, lex, vec []chunkRank, flex, fvec []questionRank,
 		}
 		return byID[choice[doc]]
 	}
+	// A matched FAQ question says its document answers the query, not which
+	// of its passages does. Unless the entry cites one, the two passages of
+	// the document that rank best by their own evidence share the credit,
+	// the best all of it, the runner-up half. Crediting only the best let a
+	// passage that merely shares the question's words (a heading with 多久)
+	// hide the one that states the rule; crediting more lets one document
+	// fill every place.
+	listed := map[int64][]*Hit{}
+	for _, l := range [][]chunkRank{lex, vec} {
+		for _, r := range l {
+			if h := byID[r.id]; h != nil && !slices.Contains(listed[h.DocumentID], h) {
+				listed[h.DocumentID] = append(listed[h.DocumentID], h)
+			}
+		}
+	}
+	for _, hs := range listed {
+		slices.SortStableFunc(hs, func(a, b *Hit) int {
+			if a.Score != b.Score {
+				return cmp.Compare(b.Score, a.Score)
+			}
+			return cmp.Compare(a.ChunkID, b.ChunkID)
+		})
+	}
+	targets := func(doc int64) []*Hit {
+		if _, ok := choice[-doc]; !ok && len(listed[doc]) > 0 {
+			return listed[doc][:min(2, len(listed[doc]))]
+		}
+		if h := target(doc); h != nil {
+			return []*Hit{h}
+		}
+		return nil
+	}
 	if mode == ModeHybrid || mode == ModeLexical {
 		maxScore += rrf(c.FAQLexicalWeight, 1)
 	}
 	for doc, f := range faqDocs(flex) {
-		if h := target(doc); h != nil {
+		for i, h := range targets(doc) {
 			h.FAQLexicalRank, h.FAQID, h.FAQScore = f.rank, f.faqID, f.score
-			h.Score += rrf(c.FAQLexicalWeight, f.rank)
+			h.Score += rrf(c.FAQLexicalWeight, f.rank) / float64(i+1)
 		}
 	}
 	if mode == ModeHybrid || mode == ModeVector {
 		maxScore += rrf(c.FAQVectorWeight, 1)
 	}
 	for doc, f := range faqDocs(fvec) {
-		if h := target(doc); h != nil {
+		for i, h := range targets(doc) {
 			h.FAQVectorRank, h.FAQSimilarity = f.rank, f.score
 			if h.FAQID == 0 || f.rank == 1 {
 				h.FAQID = f.faqID
 			}
-			h.Score += rrf(c.FAQVectorWeight, f.rank)
+			h.Score += rrf(c.FAQVectorWeight, f.rank) / float64(i+1)
 		}
 	}
 	if distinct {

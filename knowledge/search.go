@@ -29,11 +29,16 @@ type SearchConfig struct {
 	LexicalWeight, VectorWeight, FAQLexicalWeight, FAQVectorWeight float64
 	// Candidates is how many results each list contributes. Defaults to 40.
 	Candidates int
-	// EfSearch is hnsw.ef_search for vector scans. Defaults to 100.
+	// EfSearch is hnsw.ef_search for vector scans. Defaults to 200: at
+	// 100,000 passages (1024 dimensions, m = 32) ef_search 100, 200 and 400
+	// found 81%, 91% and 97% of the exact top 10, at a p95 of about 49, 52
+	// and 89 ms on the shared 2-core machine.
 	EfSearch int
 	// LexicalBudget bounds how many rows BM25 scores per query: the rarest
 	// query terms are used to find candidates until their document
-	// frequencies add up to this. Defaults to 2000.
+	// frequencies add up to this. Defaults to 600: on the own and Jining
+	// sets 600 and 2000 rank identically, and at 100,000 passages 600
+	// roughly halves the lexical list's time.
 	LexicalBudget int
 	// SynonymWeight scales the weight of terms added by synonym expansion.
 	// Defaults to 0.6.
@@ -46,6 +51,9 @@ type SearchConfig struct {
 	Threshold float64
 }
 
+// DefaultEfSearch is SearchConfig.EfSearch's default.
+const DefaultEfSearch = 200
+
 func (c *SearchConfig) setDefaults() {
 	c.RRFK = cmp.Or(c.RRFK, 10)
 	c.LexicalWeight = cmp.Or(c.LexicalWeight, 1)
@@ -53,8 +61,8 @@ func (c *SearchConfig) setDefaults() {
 	c.FAQLexicalWeight = cmp.Or(c.FAQLexicalWeight, 0.5)
 	c.FAQVectorWeight = cmp.Or(c.FAQVectorWeight, 0.25)
 	c.Candidates = cmp.Or(c.Candidates, 40)
-	c.EfSearch = cmp.Or(c.EfSearch, 100)
-	c.LexicalBudget = cmp.Or(c.LexicalBudget, 2000)
+	c.EfSearch = cmp.Or(c.EfSearch, DefaultEfSearch)
+	c.LexicalBudget = cmp.Or(c.LexicalBudget, 600)
 	c.SynonymWeight = cmp.Or(c.SynonymWeight, 0.6)
 	c.K1 = cmp.Or(c.K1, 1.2)
 	c.B = cmp.Or(c.B, 0.75)

@@ -45,7 +45,7 @@ type Config struct {
 	LLMTimeout time.Duration
 
 	// EmbeddingDim is XIAOBAO_EMBEDDING_DIM for the offline embedder.
-	// Defaults to 512.
+	// Defaults to 1024.
 	EmbeddingDim int
 	// MaxUploadBytes is XIAOBAO_MAX_UPLOAD_BYTES for knowledge imports.
 	// Defaults to 10 MB.
@@ -134,7 +134,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return n
 	}
 	c.LLMTimeout = dur("XIAOBAO_LLM_TIMEOUT", 8*time.Second)
-	c.EmbeddingDim = integer("XIAOBAO_EMBEDDING_DIM", 512, 64, 2000)
+	c.EmbeddingDim = integer("XIAOBAO_EMBEDDING_DIM", 1024, 64, 2000)
 	c.MaxUploadBytes = int64(integer("XIAOBAO_MAX_UPLOAD_BYTES", 10<<20, 1024, 1<<30))
 	c.LargeAmountYuan = float64(integer("XIAOBAO_LARGE_AMOUNT_YUAN", 50000, 1, 1<<30))
 	c.DeadlineDays = integer("XIAOBAO_DEADLINE_DAYS", 15, 1, 365)
