@@ -136,4 +136,3 @@ func ParseRequest(text string) []string {
 }
 
 var requestClauseRE = regexp.MustCompile(`[，,。；;！!？?、\n]|并且|而且|另外|同时|还有`)
-
