@@ -7,10 +7,7 @@ import (
 
 func TestParseDemands(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		text string
-		want []string
-	}{
+	checkDemands(t, "ParseDemands", ParseDemands, []demandCase{
 		{"要求全额退款", []string{"refund"}},
 		{"把钱退给我并赔偿损失", []string{"refund", "compensation"}},
 		{"让催收别再打电话了", []string{"stop_harassment"}},
@@ -20,20 +17,12 @@ func TestParseDemands(t *testing.T) {
 		{"退保，退还保费", []string{"refund", "cancel"}},
 		{"信用卡年费", nil},
 		{"", nil},
-	}
-	for _, c := range cases {
-		if got := ParseDemands(c.text); !slices.Equal(got, c.want) {
-			t.Errorf("ParseDemands(%q) = %v, want %v", c.text, got, c.want)
-		}
-	}
+	})
 }
 
 func TestParseDemandsIgnoresLookalikes(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		text string
-		want []string
-	}{
+	checkDemands(t, "ParseDemands", ParseDemands, []demandCase{
 		// "辞退了" contains the cue "退了", "稳赚不赔" a sales promise.
 		{"催收天天打到单位，我都要被辞退了", nil},
 		{"客户经理说跟着他做稳赚不赔", nil},
@@ -43,30 +32,17 @@ func TestParseDemandsIgnoresLookalikes(t *testing.T) {
 		{"尽快把理赔款打给我", []string{"compensation"}},
 		{"说要回开户地网点办", nil},
 		{"把多转的钱要回来", []string{"refund"}},
-	}
-	for _, c := range cases {
-		if got := ParseDemands(c.text); !slices.Equal(got, c.want) {
-			t.Errorf("ParseDemands(%q) = %v, want %v", c.text, got, c.want)
-		}
-	}
+	})
 }
 
 func TestStatedDemandsSkipsRhetoricalQuestions(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		text string
-		want []string
-	}{
+	checkDemands(t, "StatedDemands", StatedDemands, []demandCase{
 		{"被强制搭了个保险，不买就不给放款，这合理吗", nil},
 		{"转账钱没了，对方也没收到，这算怎么回事", nil},
 		{"凭什么收我年费？我要银行给个说法", []string{"explanation"}},
 		{"凭什么收我年费？退给我", []string{"refund"}},
-	}
-	for _, c := range cases {
-		if got := StatedDemands(c.text); !slices.Equal(got, c.want) {
-			t.Errorf("StatedDemands(%q) = %v, want %v", c.text, got, c.want)
-		}
-	}
+	})
 	// ParseDemands still reads the indignant question as wanting an answer.
 	if got := ParseDemands("这合理吗"); !slices.Equal(got, []string{"explanation"}) {
 		t.Errorf("ParseDemands(这合理吗) = %v", got)
@@ -75,10 +51,7 @@ func TestStatedDemandsSkipsRhetoricalQuestions(t *testing.T) {
 
 func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		text string
-		want []string
-	}{
+	checkDemands(t, "ParseRequest", ParseRequest, []demandCase{
 		{"让银行把我的硬币存了，说清楚凭什么不收", []string{"explanation", "other"}},
 		{"要求赔偿损失，处理那个客户经理", []string{"compensation", "other"}},
 		{"不要再打我单位电话，我愿意协商分期慢慢还", []string{"stop_harassment", "other"}},
@@ -87,10 +60,19 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"别再骚扰我家里人和同事，我会想办法还", []string{"stop_harassment"}},
 		{"退还所有手续费", []string{"refund"}},
 		{"好的", nil},
-	}
+	})
+}
+
+type demandCase struct {
+	text string
+	want []string
+}
+
+func checkDemands(t *testing.T, name string, parse func(string) []string, cases []demandCase) {
+	t.Helper()
 	for _, c := range cases {
-		if got := ParseRequest(c.text); !slices.Equal(got, c.want) {
-			t.Errorf("ParseRequest(%q) = %v, want %v", c.text, got, c.want)
+		if got := parse(c.text); !slices.Equal(got, c.want) {
+			t.Errorf("%s(%q) = %v, want %v", name, c.text, got, c.want)
 		}
 	}
 }
