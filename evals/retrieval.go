@@ -230,32 +230,33 @@ func measureAnswers(ctx context.Context, kb *knowledge.Store, set RetrievalSet, 
 		lat = append(lat, time.Since(start))
 		return a.Confident, err
 	}
-	for _, q := range set.Queries {
-		ok, err := ask(q.Text)
-		if err != nil {
-			return nil, err
+	// confident counts the questions of qs answered with confidence.
+	confident := func(qs []string) (float64, error) {
+		var n float64
+		for _, q := range qs {
+			ok, err := ask(q)
+			if err != nil {
+				return n, err
+			}
+			if ok {
+				n++
+			}
 		}
-		if ok {
-			r.Confident++
-		}
+		return n, nil
 	}
-	for _, q := range short {
-		ok, err := ask(q)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			r.ShortConfident++
-		}
+	inDomain := make([]string, len(set.Queries))
+	for i, q := range set.Queries {
+		inDomain[i] = q.Text
 	}
-	for _, q := range offTopic {
-		ok, err := ask(q)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			r.FalseConfident++
-		}
+	var err error
+	if r.Confident, err = confident(inDomain); err != nil {
+		return nil, err
+	}
+	if r.ShortConfident, err = confident(short); err != nil {
+		return nil, err
+	}
+	if r.FalseConfident, err = confident(offTopic); err != nil {
+		return nil, err
 	}
 	if r.InDomain > 0 {
 		r.Confident = round4(r.Confident / float64(r.InDomain))

@@ -76,7 +76,7 @@ func StatedDemands(text string) []string {
 	masked := demandMasks.Replace(lower)
 	h := scanPhrases(masked)
 	var out []string
-	for _, d := range demandsOf(lower, h) {
+	for _, d := range demandsOf(masked, h) { // already masked: no second scan
 		if d != "explanation" || h.any(explanationAsked) {
 			out = append(out, d)
 		}
