@@ -127,7 +127,7 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 
 	on := map[string]bool{
 		"fraud_in_progress": fraudRule(h) || c.fires("flag:fraud_in_progress", z),
-		"crisis":            crisisRule(h) || c.fires("flag:crisis", z),
+		"crisis":            crisisRule(lower, h) || c.fires("flag:crisis", z),
 		"vulnerable":        vulnerableRule(text, h),
 		"escalation":        escalationRule(h),
 		"large_amount":      ex.AmountYuan != nil && *ex.AmountYuan >= c.cfg.LargeAmountYuan,

@@ -105,12 +105,27 @@ var (
 // ruleCrisis reports suicidal thoughts, self-harm or threats of violence.
 // It is deliberately broad: a false alarm costs a handler a minute, a
 // missed one can cost a life.
-func ruleCrisis(text string) bool { return crisisRule(scanPhrases(asciiLower(text))) }
+func ruleCrisis(text string) bool {
+	lower := asciiLower(text)
+	return crisisRule(lower, scanPhrases(lower))
+}
 
 // crisisFigures are figures of speech that look like threats: "拼了命地还钱".
 var crisisFigures = phrases("砸锅卖铁", "拼了命地", "拼命还", "拼命工作", "拼命赚", "被石头砸", "被砸了")
 
-func crisisRule(h *textHits) bool {
+// crisisRule reads h, the phrases of lower; when they fire, it reads the
+// text again without what others are reported to have said.
+func crisisRule(lower string, h *textHits) bool {
+	if !crisisPhrases(h) {
+		return false
+	}
+	if own, ok := withoutOthersSpeech(lower); ok {
+		return crisisPhrases(scanPhrases(own))
+	}
+	return true
+}
+
+func crisisPhrases(h *textHits) bool {
 	return h.any(crisisSelf) || (h.any(crisisViolence) && !h.any(crisisFigures))
 }
 

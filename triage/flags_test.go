@@ -36,6 +36,17 @@ func TestRuleCrisis(t *testing.T) {
 		{"再这样我就去网点跟他们同归于尽", true},
 		{"我要是找到那个催收我弄死他", true},
 		{"欠的钱我砸锅卖铁也会还", false},
+		// What a collector or a clerk is reported to have said is abuse to
+		// report, not the writer's crisis; the writer's own words around it,
+		// a relative's despair and agreeing with the abuse still are.
+		{"催收员打电话跟我说“你这种人怎么不去死”，我要投诉", false},
+		{"催收的人说要弄死我全家，我已经报警了", false},
+		{"客服骂我“穷鬼去跳楼吧”，要求道歉", false},
+		{"催收说“不还钱就去死吧”，我现在真的不想活了", true},
+		{"催收员说我这种人就该去死，我现在觉得他说得对", true},
+		{"再让催收打我电话骂我妈我就去他们网点砸了", true},
+		{"我妈这两天老说“我死了算了”，还把首饰分给了我们", true},
+		{"我跟客服说我不想活了，她就挂了电话", true},
 		{"年费太贵了，要求退", false},
 	}
 	for _, c := range cases {
