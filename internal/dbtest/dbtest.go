@@ -10,12 +10,15 @@ package dbtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -156,6 +159,9 @@ func template(ctx context.Context, base string) (string, error) {
 	templateOnce.Do(func() {
 		templateName = "xbt_tpl_" + migrations.Fingerprint()
 		templateErr = buildTemplate(ctx, base, templateName)
+		if templateErr == nil {
+			sweepOrphans(ctx, base)
+		}
 	})
 	return templateName, templateErr
 }
@@ -205,6 +211,40 @@ func buildTemplate(ctx context.Context, base, name string) error {
 	_, err = admin.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s RENAME TO %s",
 		pgx.Identifier{building}.Sanitize(), pgx.Identifier{name}.Sanitize()))
 	return err
+}
+
+// sweepOrphans drops the databases of test processes that are gone. A
+// process's shared database lives as long as the process (tests have no
+// hook after the last one), and an interrupted run leaves NewDB ones too;
+// without this every `go test` would leave one behind for good.
+func sweepOrphans(ctx context.Context, base string) {
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return
+	}
+	defer admin.Close(ctx)
+	rows, err := admin.Query(ctx, `SELECT datname FROM pg_database WHERE datname ~ '^xbt_[0-9]+_'`)
+	if err != nil {
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		pid, err := strconv.Atoi(strings.SplitN(name, "_", 3)[1])
+		if err != nil || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	}
+}
+
+// processAlive reports whether a process with this id exists on this
+// machine (signal 0 checks without signalling; EPERM means it exists).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 func withDB(base, name string) (string, error) {
