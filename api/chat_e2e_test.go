@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -511,5 +512,29 @@ func TestChatHandoffReachesTheQueue(t *testing.T) {
 	o = last(c.say("转人工"))
 	if regexp.MustCompile(`TS\d{8}-\d{4,6}`).FindString(o.Text) != "" {
 		t.Fatalf("second handoff made another case: %+v", o)
+	}
+}
+
+// An amount in pounds is shown and filed as pounds, never as that many
+// yuan, and the amount question accepts a foreign-currency answer.
+func TestChatForeignCurrencyAmount(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	o := fileUntilConfirm(t, c, "我上个月在中国银行柜台给英国读书的儿子汇了两万英镑学费，中间行扣了费用也没人告诉我，要求说明", zhangFacts)
+	if o.Summary.AmountYuan != nil || o.Summary.AmountForeign != "两万英镑" || !strings.Contains(o.Text, "金额：两万英镑") {
+		t.Fatalf("summary amount = %v / %q, want 两万英镑 and no yuan:\n%s", o.Summary.AmountYuan, o.Summary.AmountForeign, o.Text)
+	}
+	filed := last(c.action("confirm", nil))
+	if filed.Type != "filed" || filed.Case.AmountYuan != nil {
+		t.Fatalf("filed = %+v, want no amount in yuan", filed)
+	}
+
+	c2, _ := e.dial(t, "")
+	facts := maps.Clone(zhangFacts)
+	facts["amount"] = "大概3000美金"
+	o = fileUntilConfirm(t, c2, "招行信用卡在境外网站被盗刷了好几笔，我人在国内卡也在身上", facts)
+	if o.Summary.AmountYuan != nil || o.Summary.AmountForeign != "3000美元" {
+		t.Fatalf("amount answer in dollars = %v / %q, want 3000美元", o.Summary.AmountYuan, o.Summary.AmountForeign)
 	}
 }

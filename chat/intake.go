@@ -52,6 +52,9 @@ func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening 
 		v := *c.AmountYuan
 		f.AmountYuan = &v
 		f.fill(slotAmount)
+	} else if !f.Filled[slotAmount] && c.AmountForeign != "" {
+		f.AmountForeign = c.AmountForeign
+		f.fill(slotAmount)
 	}
 	// Only a demand the consumer stated fills the slot, or the question is
 	// asked: the model's implied demands alone ("乱扣年费" suggests a
@@ -249,9 +252,11 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 		f.fill(slotOccurredAt)
 	case slotAmount:
 		if v, ok := triage.ParseAmount(text); ok && v > 0 {
-			f.AmountYuan = &v
+			f.AmountYuan, f.AmountForeign = &v, ""
+		} else if fx, ok := triage.ParseForeignAmount(text); ok {
+			f.AmountYuan, f.AmountForeign = nil, fx
 		} else if isNoAmount(norm) {
-			f.AmountYuan = nil
+			f.AmountYuan, f.AmountForeign = nil, ""
 		} else {
 			return false, ""
 		}
@@ -346,7 +351,10 @@ func (e *Engine) tryEdit(t *turn, text string, c triage.Classification) bool {
 		}
 	case containsAny(norm, "金额", "钱", "元", "块"):
 		if v, ok := triage.ParseAmount(after); ok {
-			f.AmountYuan, changed = &v, true
+			f.AmountYuan, f.AmountForeign, changed = &v, "", true
+			f.fill(slotAmount)
+		} else if fx, ok := triage.ParseForeignAmount(after); ok {
+			f.AmountYuan, f.AmountForeign, changed = nil, fx, true
 			f.fill(slotAmount)
 		}
 	case containsAny(norm, "时间", "日期", "号", "月"):
@@ -410,7 +418,7 @@ func (e *Engine) summary(t *turn) (*Summary, triage.Classification) {
 		Product: c.Product, ProductName: triage.NameOf(triage.Products, c.Product),
 		Reason: c.Reason, ReasonName: triage.NameOf(triage.Reasons, c.Reason),
 		Institution: f.Institution, Description: f.Description, OccurredAt: f.OccurredAt,
-		AmountYuan: f.AmountYuan, Demands: f.Demands, Request: f.Request,
+		AmountYuan: f.AmountYuan, AmountForeign: f.AmountForeign, Demands: f.Demands, Request: f.Request,
 		Name: maskName(f.Name), Phone: pii.MaskPhone(f.Phone),
 	}
 	for _, d := range f.Demands {
@@ -437,6 +445,8 @@ func (e *Engine) showSummary(t *turn, lead string) {
 	}
 	if s.AmountYuan != nil {
 		fmt.Fprintf(&b, "· 金额：%s 元\n", formatYuan(*s.AmountYuan))
+	} else if s.AmountForeign != "" {
+		fmt.Fprintf(&b, "· 金额：%s\n", s.AmountForeign)
 	}
 	fmt.Fprintf(&b, "· 诉求：%s（%s）\n", strings.Join(s.DemandNames, "、"), s.Request)
 	fmt.Fprintf(&b, "· 联系人：%s，%s", s.Name, s.Phone)
@@ -492,6 +502,12 @@ func (e *Engine) file(t *turn) {
 		t.err = errUnavailable
 		return
 	}
+	description := f.Description
+	if f.AmountForeign != "" && !strings.Contains(description, f.AmountForeign) {
+		// Cases hold renminbi amounts only; the handler reads the foreign
+		// one in the facts.
+		description += "\n涉及金额：" + f.AmountForeign
+	}
 	in := triage.CaseInput{
 		IdempotencyKey: fmt.Sprintf("%s#%d", t.sess.ID, st.Intake),
 		SessionID:      t.sess.ID,
@@ -499,7 +515,7 @@ func (e *Engine) file(t *turn) {
 		Name:           f.Name,
 		Phone:          f.Phone,
 		Institution:    f.Institution,
-		Description:    f.Description,
+		Description:    description,
 		Request:        f.Request,
 		OccurredAt:     occurred,
 		AmountYuan:     f.AmountYuan,

@@ -153,11 +153,14 @@ type Summary struct {
 	Description string   `json:"description"`
 	OccurredAt  string   `json:"occurred_at,omitempty"`
 	AmountYuan  *float64 `json:"amount_yuan,omitempty"`
-	Demands     []string `json:"demands"`
-	DemandNames []string `json:"demand_names"`
-	Request     string   `json:"request"`
-	Name        string   `json:"name"`
-	Phone       string   `json:"phone"`
+	// AmountForeign is an amount in a foreign currency, as written
+	// ("两万英镑"), shown instead of a number of yuan.
+	AmountForeign string   `json:"amount_foreign,omitempty"`
+	Demands       []string `json:"demands"`
+	DemandNames   []string `json:"demand_names"`
+	Request       string   `json:"request"`
+	Name          string   `json:"name"`
+	Phone         string   `json:"phone"`
 }
 
 // FiledCase is the classification the consumer sees after filing.

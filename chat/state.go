@@ -61,18 +61,20 @@ type State struct {
 // Form holds the complaint facts. Filled records which slots have an answer
 // (an explicit "no amount" is an answer too).
 type Form struct {
-	Story       []string        `json:"story,omitempty"`
-	Institution string          `json:"institution,omitempty"`
-	Description string          `json:"description,omitempty"`
-	OccurredAt  string          `json:"occurred_at,omitempty"` // YYYY-MM-DD or "不详"
-	AmountYuan  *float64        `json:"amount_yuan,omitempty"`
-	Request     string          `json:"request,omitempty"`
-	Demands     []string        `json:"demands,omitempty"`
-	Name        string          `json:"name,omitempty"`
-	Phone       string          `json:"phone,omitempty"`
-	Consent     bool            `json:"consent,omitempty"`
-	Filled      map[string]bool `json:"filled,omitempty"`
-	Filed       string          `json:"filed,omitempty"` // tracking number once filed
+	Story       []string `json:"story,omitempty"`
+	Institution string   `json:"institution,omitempty"`
+	Description string   `json:"description,omitempty"`
+	OccurredAt  string   `json:"occurred_at,omitempty"` // YYYY-MM-DD or "不详"
+	AmountYuan  *float64 `json:"amount_yuan,omitempty"`
+	// AmountForeign is an amount in a foreign currency, as written.
+	AmountForeign string          `json:"amount_foreign,omitempty"`
+	Request       string          `json:"request,omitempty"`
+	Demands       []string        `json:"demands,omitempty"`
+	Name          string          `json:"name,omitempty"`
+	Phone         string          `json:"phone,omitempty"`
+	Consent       bool            `json:"consent,omitempty"`
+	Filled        map[string]bool `json:"filled,omitempty"`
+	Filed         string          `json:"filed,omitempty"` // tracking number once filed
 	// Product and Reason are the consumer's own corrections of the
 	// category shown in the summary ("类别不对，是理财"); they win over the
 	// classifier.

@@ -152,6 +152,7 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 
 	out.Institution = ex.Institution
 	out.AmountYuan = ex.AmountYuan
+	out.AmountForeign = ex.AmountForeign
 	out.OccurredAt = ex.OccurredAt
 	out.Phones = ex.Phones
 	return out

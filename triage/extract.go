@@ -21,6 +21,10 @@ type Extraction struct {
 	InstitutionKind string
 	// AmountYuan is the amount in dispute, if one is written.
 	AmountYuan *float64
+	// AmountForeign is the first amount written in a foreign currency, as
+	// written with its currency ("两万英镑"); it is never converted into
+	// AmountYuan.
+	AmountForeign string
 	// MaxAmountYuan is the largest amount written anywhere in the text; the
 	// large_amount flag uses it.
 	MaxAmountYuan float64
@@ -48,7 +52,8 @@ func extract(text, lower string, now time.Time, h *textHits) Extraction {
 	if m, ok := findInstitution(text, false); ok {
 		e.Institution, e.InstitutionKind = m.name, m.kind
 	}
-	amounts := findAmounts(text)
+	amounts, foreign := findAmounts(text)
+	e.AmountForeign = foreign
 	if a, ok := mainAmount(amounts); ok {
 		e.AmountYuan = &a
 	}

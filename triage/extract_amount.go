@@ -20,7 +20,7 @@ func ParseAmount(s string) (yuan float64, ok bool) {
 	spans := scanAmounts(s, true)
 	for _, sp := range spans {
 		if sp.strength > 0 {
-			return sp.yuan, true
+			return sp.yuan, sp.currency == ""
 		}
 	}
 	return 0, false
@@ -36,17 +36,43 @@ type amountSpan struct {
 	// limit marks a credit line or threshold ("额度五万", "超过5万要预约"),
 	// which is money written down but not money in dispute.
 	limit bool
+	// currency is the foreign currency the amount is written in ("英镑"),
+	// empty for renminbi. Such an amount is not a number of yuan: without a
+	// dated exchange rate it cannot become one, so it is kept as written.
+	currency string
 }
 
-// findAmounts returns the money amounts in free text, in order.
-func findAmounts(text string) []amountSpan {
-	var out []amountSpan
+// findAmounts returns the renminbi amounts in free text, in order, and the
+// first amount written in a foreign currency, as written ("两万英镑").
+func findAmounts(text string) (yuan []amountSpan, foreign string) {
 	for _, sp := range scanAmounts(text, false) {
-		if sp.strength > 0 {
-			out = append(out, sp)
+		switch {
+		case sp.strength == 0:
+		case sp.currency != "":
+			if foreign == "" {
+				foreign = text[sp.start:sp.end] + sp.currency
+			}
+		default:
+			yuan = append(yuan, sp)
 		}
 	}
-	return out
+	return yuan, foreign
+}
+
+// ParseForeignAmount reads a slot answer that gives the amount in a
+// foreign currency ("两万英镑", "$500") and returns it as written, with the
+// currency named after the number.
+func ParseForeignAmount(s string) (string, bool) {
+	s = prepareText(s)
+	for _, sp := range scanAmounts(s, true) {
+		if sp.strength > 0 {
+			if sp.currency == "" {
+				return "", false
+			}
+			return s[sp.start:sp.end] + sp.currency, true
+		}
+	}
+	return "", false
 }
 
 // mainAmount picks the amount a complaint is about: the first amount that
@@ -101,9 +127,16 @@ func numeralRune(r rune) bool {
 // Context words that decide whether a number is money.
 var (
 	// currencyAfter follow an amount (optionally after 多/余/来/左右).
-	currencyAfter = []string{"元", "块", "圆", "人民币", "rmb", "美元", "美金", "港币", "港元", "欧元", "日元", "英镑", "毛", "蚊"}
+	currencyAfter = []string{"元", "块", "圆", "人民币", "rmb", "美元", "美金", "港币", "港元", "欧元", "日元", "英镑", "澳元", "加元", "新加坡元", "新币", "韩元", "泰铢", "镑", "毛", "蚊"}
 	// currencyBefore precede an amount.
-	currencyBefore = []string{"¥", "￥", "rmb", "人民币", "$"}
+	currencyBefore = []string{"¥", "￥", "rmb", "人民币", "$", "€", "£"}
+	// foreignAfter and foreignBefore are the foreign currencies among them,
+	// with the name an amount is shown with; longer names first.
+	foreignAfter = [][2]string{
+		{"美元", "美元"}, {"美金", "美元"}, {"港币", "港币"}, {"港元", "港币"}, {"欧元", "欧元"}, {"日元", "日元"}, {"英镑", "英镑"},
+		{"澳元", "澳元"}, {"加元", "加元"}, {"新加坡元", "新加坡元"}, {"新币", "新加坡元"}, {"韩元", "韩元"}, {"泰铢", "泰铢"}, {"镑", "英镑"},
+	}
+	foreignBefore = [][2]string{{"us$", "美元"}, {"hk$", "港币"}, {"$", "美元"}, {"€", "欧元"}, {"£", "英镑"}}
 	// notMoneyAfter are counters and time words: "3次", "12期", "90岁".
 	notMoneyAfter = []string{
 		"%", "％", "‰", "年", "月", "日", "号", "天", "岁", "周", "星期", "礼拜", "期", "次", "个", "点", "分钟", "秒", "倍", "条", "位", "张", "笔",
@@ -183,6 +216,7 @@ func scanAmounts(text string, lenient bool) []amountSpan {
 		}
 		sp.strength = rateAmount(before, after, run, val, kind, lenient)
 		if sp.strength > 0 {
+			sp.currency = foreignCurrency(before, after)
 			sp.cue = containsAny(lastRunes(before, 4), cueVerbs)
 			sp.limit = containsAny(lastRunes(before, 4), limitBefore) || hasAnyPrefix(strings.TrimLeft(after, "多余块元钱 "), limitAfter)
 			sp.yuan += jiaoAfter(after)
@@ -190,6 +224,23 @@ func scanAmounts(text string, lenient bool) []amountSpan {
 		}
 	}
 	return out
+}
+
+// foreignCurrency names the foreign currency around an amount, if any.
+func foreignCurrency(before, after string) string {
+	trail := strings.TrimPrefix(strings.TrimLeft(strings.TrimLeft(after, " "), "多余来几"), "左右")
+	for _, c := range foreignAfter {
+		if strings.HasPrefix(trail, c[0]) {
+			return c[1]
+		}
+	}
+	tb := strings.TrimRight(before, " ")
+	for _, c := range foreignBefore {
+		if strings.HasSuffix(tb, c[0]) {
+			return c[1]
+		}
+	}
+	return ""
 }
 
 // rateAmount decides whether a number is money from its neighbours.

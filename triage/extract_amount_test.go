@@ -104,6 +104,45 @@ func TestExtractAmountFromStories(t *testing.T) {
 	}
 }
 
+// A foreign-currency amount is not a number of yuan: it is kept as written
+// and never counted as renminbi (two hundred thousand pounds must not read
+// as 20,000 元), while a renminbi equivalent beside it still is.
+func TestForeignAmounts(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		text    string
+		yuan    float64 // 0: none
+		foreign string
+	}{
+		{"我在中国银行给儿子汇了两万英镑学费，到账少了四十多镑", 0, "两万英镑"},
+		{"境外网站扣了我三笔美元消费，一共$320", 0, "320美元"},
+		{"学费一万七千美元，折合人民币十二万左右", 120000, "一万七千美元"},
+		{"信用卡年费扣了300元", 300, ""},
+	}
+	for _, c := range cases {
+		e := Extract(c.text, now)
+		switch {
+		case c.yuan == 0 && e.AmountYuan != nil:
+			t.Errorf("Extract(%q).AmountYuan = %v, want none", c.text, *e.AmountYuan)
+		case c.yuan != 0 && (e.AmountYuan == nil || *e.AmountYuan != c.yuan):
+			t.Errorf("Extract(%q).AmountYuan = %v, want %v", c.text, e.AmountYuan, c.yuan)
+		}
+		if e.AmountForeign != c.foreign {
+			t.Errorf("Extract(%q).AmountForeign = %q, want %q", c.text, e.AmountForeign, c.foreign)
+		}
+	}
+	if _, ok := ParseAmount("两万英镑"); ok {
+		t.Error("ParseAmount(两万英镑) reads pounds as yuan")
+	}
+	if fx, ok := ParseForeignAmount("大概5000美金吧"); !ok || fx != "5000美元" {
+		t.Errorf("ParseForeignAmount(大概5000美金吧) = %q, %v", fx, ok)
+	}
+	if _, ok := ParseForeignAmount("5000块"); ok {
+		t.Error("ParseForeignAmount(5000块) read renminbi as foreign")
+	}
+}
+
 func TestParseNumeral(t *testing.T) {
 	t.Parallel()
 	cases := map[string]float64{

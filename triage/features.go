@@ -120,6 +120,9 @@ func appendMeta(f []uint32, text string, words int, ex *Extraction) []uint32 {
 	if ex.AmountYuan != nil {
 		meta("amt", strconv.Itoa(int(math.Log10(math.Max(*ex.AmountYuan, 1)))))
 	}
+	if ex.AmountForeign != "" {
+		meta("fx", "")
+	}
 	if ex.OccurredAt != nil {
 		meta("date", "")
 	}

@@ -553,7 +553,7 @@
     var rows = [
       ["业务类别", s.product_name || s.product], ["问题类型", s.reason_name || s.reason], ["涉及机构", s.institution],
       ["事情经过", s.description], ["发生时间", s.occurred_at ? fmtDate(s.occurred_at) : ""],
-      ["涉及金额", s.amount_yuan == null ? "" : fmtYuan(s.amount_yuan)],
+      ["涉及金额", s.amount_yuan == null ? (s.amount_foreign || "") : fmtYuan(s.amount_yuan)],
       ["您的诉求", (s.demand_names || s.demands || []).join("、") || s.request], ["姓名", s.name], ["联系电话", s.phone]
     ];
     var dl = el("dl", {});
