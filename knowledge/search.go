@@ -208,7 +208,23 @@ func (s *Store) plan(ctx context.Context, text string) (*queryPlan, *Stats, erro
 	var expText []string
 	for _, e := range expansions {
 		expText = append(expText, e.term)
-		add(e.term, s.cfg.Search.SynonymWeight, e.from)
+		// Only the synonym's whole word: jieba keeps it whole in the
+		// passages, since every synonym is in its dictionary. Its pieces
+		// (上银 of 网上银行, 个人 of 个人网银) matched unrelated passages, and a
+		// large group outweighed the consumer's own words. A synonym no text
+		// has as a word, as when the passages were indexed before the group
+		// existed, still searches by its pieces.
+		w := wholeWord(e.term)
+		h := hashFeature(featWord, w)
+		if !st.counted(h) {
+			add(e.term, s.cfg.Search.SynonymWeight, e.from)
+			continue
+		}
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		p.terms = append(p.terms, weightedTerm{term: w, hash: h, idf: st.BM25IDF(h), weight: s.cfg.Search.SynonymWeight, df: st.DF(h), orig: e.from})
 	}
 	// Keep the most informative terms of a very long query.
 	if len(p.terms) > maxQueryTerms {
@@ -247,6 +263,18 @@ func (s *Store) plan(ctx context.Context, text string) (*queryPlan, *Stats, erro
 		p.qvec = &v
 	}
 	return p, st, nil
+}
+
+// wholeWord is the longest lexical term of a synonym: the synonym itself
+// when it is one run of letters and digits, as nearly all are.
+func wholeWord(term string) string {
+	best := ""
+	for _, w := range terms(term) {
+		if len(w) > len(best) {
+			best = w
+		}
+	}
+	return best
 }
 
 // candidateTerms picks the query terms whose rows BM25 will score: rarest

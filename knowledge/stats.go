@@ -43,6 +43,12 @@ func (st *Stats) DF(h uint64) int {
 	return int(st.df[i])
 }
 
+// counted reports whether any counted text contains the feature.
+func (st *Stats) counted(h uint64) bool {
+	_, ok := slices.BinarySearch(st.keys, h)
+	return ok
+}
+
 // IDF is the smoothed inverse document frequency used by the offline
 // embedder: 1 for every feature while the corpus is empty.
 func (st *Stats) IDF(h uint64) float64 {

@@ -24,7 +24,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 	eq(t, len(names), first.Changed())
 	groups, err := SeedSynonymGroups()
 	noErr(t, err)
-	isTrue(t, len(groups) >= 40, "about 40 synonym groups")
+	isTrue(t, len(groups) >= 300, "about 350 synonym groups")
 	eq(t, len(groups), first.SynonymsAdded)
 	_, err = s.Reembed(ctx, ReembedOptions{}, nil)
 	noErr(t, err)
