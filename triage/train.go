@@ -120,6 +120,18 @@ func headSpecs() []headSpec {
 	return specs
 }
 
+// examples returns the indices of the examples the head learns from and
+// their classes.
+func (spec headSpec) examples(examples []Example) (idx, y []int) {
+	for i, ex := range examples {
+		if c, ok := spec.label(ex); ok {
+			idx = append(idx, i)
+			y = append(y, c)
+		}
+	}
+	return idx, y
+}
+
 // flagMinPrecision is the out-of-fold precision the fraud and crisis
 // heads must reach on their own before they add to their rules.
 const flagMinPrecision = 0.97
@@ -195,13 +207,7 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // temperature (and a threshold for binary heads) on the out-of-fold
 // predictions, then fits the head on all its examples.
 func trainHead(data *dataset, examples []Example, spec headSpec, opts TrainOptions) (Head, error) {
-	var idx, y []int
-	for i, ex := range examples {
-		if c, ok := spec.label(ex); ok {
-			idx = append(idx, i)
-			y = append(y, c)
-		}
-	}
+	idx, y := spec.examples(examples)
 	binary := spec.classes == nil
 	k := len(spec.classes)
 	if binary {
@@ -225,26 +231,7 @@ func trainHead(data *dataset, examples []Example, spec headSpec, opts TrainOptio
 	bestScore, bestLambda := math.Inf(-1), opts.Lambdas[0]
 	var bestOOF [][]float64
 	for _, lambda := range opts.Lambdas {
-		oof := make([][]float64, len(idx))
-		for f := 0; f < opts.Folds; f++ {
-			var trIdx, trY []int
-			var trW []float64
-			var teIdx []int
-			for j, i := range idx {
-				if foldOf(examples[i].Text, opts.Folds) == f {
-					teIdx = append(teIdx, j)
-				} else {
-					trIdx, trY, trW = append(trIdx, i), append(trY, y[j]), append(trW, w[j])
-				}
-			}
-			if len(teIdx) == 0 || len(trIdx) == 0 {
-				continue
-			}
-			p := fitLinear(data, trIdx, trY, trW, k, binary, lambda, opts.MaxIter)
-			for _, j := range teIdx {
-				oof[j] = p.logits(data, idx[j])
-			}
-		}
+		oof := crossValidate(data, examples, idx, y, w, k, binary, lambda, opts)
 		score := cvScore(oof, y, counts, binary)
 		if score > bestScore+1e-9 {
 			bestScore, bestLambda, bestOOF = score, lambda, oof
@@ -258,6 +245,33 @@ func trainHead(data *dataset, examples []Example, spec headSpec, opts TrainOptio
 	final := fitLinear(data, idx, y, w, k, binary, bestLambda, opts.MaxIter)
 	head.Weights, head.Bias = final.w, final.b
 	return head, nil
+}
+
+// crossValidate returns the out-of-fold logits of a head's examples
+// (examples[idx[j]] with class y[j] and weight w[j]) at one L2 strength;
+// an example whose fold is empty keeps nil.
+func crossValidate(data *dataset, examples []Example, idx, y []int, w []float64, k int, binary bool, lambda float64, opts TrainOptions) [][]float64 {
+	oof := make([][]float64, len(idx))
+	for f := 0; f < opts.Folds; f++ {
+		var trIdx, trY []int
+		var trW []float64
+		var teIdx []int
+		for j, i := range idx {
+			if foldOf(examples[i].Text, opts.Folds) == f {
+				teIdx = append(teIdx, j)
+			} else {
+				trIdx, trY, trW = append(trIdx, i), append(trY, y[j]), append(trW, w[j])
+			}
+		}
+		if len(teIdx) == 0 || len(trIdx) == 0 {
+			continue
+		}
+		p := fitLinear(data, trIdx, trY, trW, k, binary, lambda, opts.MaxIter)
+		for _, j := range teIdx {
+			oof[j] = p.logits(data, idx[j])
+		}
+	}
+	return oof
 }
 
 // classWeights balance the classes (inverse frequency): the evaluation is
