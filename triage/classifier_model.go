@@ -14,7 +14,7 @@ import (
 
 // modelVersion changes whenever features or the file layout change, so an
 // old model file is refused instead of silently misread.
-const modelVersion = 1
+const modelVersion = 2
 
 // embeddedModel is the model trained from the corpus by `xiaobao triage
 // train`; TestEmbeddedModelMatchesCorpus checks it is current.
@@ -35,6 +35,9 @@ type Model struct {
 	Corrections int
 	// Keys are the feature hashes of the vocabulary, sorted.
 	Keys []uint32
+	// DF are their document frequencies in the Examples training texts,
+	// from which heads with IDF set weigh the features.
+	DF []int32
 	// Heads are intent, product, reason, the flag heads and demand heads.
 	Heads []Head
 }
@@ -45,14 +48,19 @@ type Head struct {
 	// Classes are the codes of a multi-class head; nil for a binary head.
 	Classes []string
 	Binary  bool
+	// IDF says the head reads idf-weighted features (see idfWeights)
+	// rather than binary ones; either way the feature vector is scaled to
+	// unit length.
+	IDF bool
 	// Temperature divides the logits (temperature scaling) so that
 	// confidences are calibrated.
 	Temperature float64
 	// Threshold is the calibrated probability at which a binary head fires.
 	Threshold float64
-	// Lambda and CVScore record the chosen L2 strength and its
-	// cross-validated score, for the training log.
-	Lambda, CVScore float64
+	// Lambda, NBWeight and CVScore record the chosen L2 strength, naive
+	// Bayes blend weight (see fitComplementNB) and their cross-validated
+	// score, for the training log.
+	Lambda, NBWeight, CVScore float64
 	// Weights are len(Keys) rows of Width() values; Bias has Width().
 	Weights []float64
 	Bias    []float64
@@ -75,23 +83,24 @@ type modelFile struct {
 	Examples    int
 	Corrections int
 	Keys        []uint32
+	DF          []int32
 	Heads       []headFile
 }
 
 type headFile struct {
-	Name                                  string
-	Classes                               []string
-	Binary                                bool
-	Temperature, Threshold, Lambda, Score float64
-	Scale                                 float64
-	Q                                     []int16
-	Bias                                  []float64
+	Name                                            string
+	Classes                                         []string
+	Binary, IDF                                     bool
+	Temperature, Threshold, Lambda, NBWeight, Score float64
+	Scale                                           float64
+	Q                                               []int16
+	Bias                                            []float64
 }
 
 // Encode writes the model as gzip-compressed gob. The output depends only
 // on the model, so identical training gives identical bytes.
 func (m *Model) Encode(w io.Writer) error {
-	f := modelFile{Version: m.Version, CorpusHash: m.CorpusHash, Examples: m.Examples, Corrections: m.Corrections, Keys: m.Keys}
+	f := modelFile{Version: m.Version, CorpusHash: m.CorpusHash, Examples: m.Examples, Corrections: m.Corrections, Keys: m.Keys, DF: m.DF}
 	for _, h := range m.Heads {
 		var maxAbs float64
 		for _, v := range h.Weights {
@@ -105,8 +114,8 @@ func (m *Model) Encode(w io.Writer) error {
 		for i, v := range h.Weights {
 			q[i] = int16(math.Round(v / scale))
 		}
-		f.Heads = append(f.Heads, headFile{Name: h.Name, Classes: h.Classes, Binary: h.Binary, Temperature: h.Temperature,
-			Threshold: h.Threshold, Lambda: h.Lambda, Score: h.CVScore, Scale: scale, Q: q, Bias: h.Bias})
+		f.Heads = append(f.Heads, headFile{Name: h.Name, Classes: h.Classes, Binary: h.Binary, IDF: h.IDF, Temperature: h.Temperature,
+			Threshold: h.Threshold, Lambda: h.Lambda, NBWeight: h.NBWeight, Score: h.CVScore, Scale: scale, Q: q, Bias: h.Bias})
 	}
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
@@ -134,10 +143,13 @@ func DecodeModel(r io.Reader) (*Model, error) {
 	if f.Version != modelVersion {
 		return nil, fmt.Errorf("%w: version %d, this binary reads version %d; run `xiaobao triage train`", ErrBadModel, f.Version, modelVersion)
 	}
-	m := &Model{Version: f.Version, CorpusHash: f.CorpusHash, Examples: f.Examples, Corrections: f.Corrections, Keys: f.Keys}
+	m := &Model{Version: f.Version, CorpusHash: f.CorpusHash, Examples: f.Examples, Corrections: f.Corrections, Keys: f.Keys, DF: f.DF}
+	if len(m.DF) != len(m.Keys) {
+		return nil, fmt.Errorf("%w: %d document frequencies for %d features", ErrBadModel, len(m.DF), len(m.Keys))
+	}
 	for _, hf := range f.Heads {
-		h := Head{Name: hf.Name, Classes: hf.Classes, Binary: hf.Binary, Temperature: hf.Temperature, Threshold: hf.Threshold,
-			Lambda: hf.Lambda, CVScore: hf.Score, Bias: hf.Bias, Weights: make([]float64, len(hf.Q))}
+		h := Head{Name: hf.Name, Classes: hf.Classes, Binary: hf.Binary, IDF: hf.IDF, Temperature: hf.Temperature, Threshold: hf.Threshold,
+			Lambda: hf.Lambda, NBWeight: hf.NBWeight, CVScore: hf.Score, Bias: hf.Bias, Weights: make([]float64, len(hf.Q))}
 		for i, q := range hf.Q {
 			h.Weights[i] = float64(q) * hf.Scale
 		}
@@ -175,9 +187,11 @@ func (m *Model) Head(name string) *Head {
 
 // compiledModel is a model laid out for fast inference: one map from
 // feature hash to a row of all heads' weights, so each feature costs one
-// lookup and one pass over a contiguous row.
+// lookup and one pass over a contiguous row. The rows of heads that read
+// idf-weighted features have the idf folded in.
 type compiledModel struct {
 	index  map[uint32]int32
+	idf2   []float32 // squared idf of each row, for the idf heads' length
 	cols   int
 	table  []float32
 	heads  []compiledHead
@@ -190,9 +204,21 @@ type compiledHead struct {
 }
 
 func compile(m *Model) *compiledModel {
-	c := &compiledModel{index: make(map[uint32]int32, len(m.Keys)), byName: map[string]int{}}
+	c := &compiledModel{index: make(map[uint32]int32, len(m.Keys)), idf2: make([]float32, len(m.Keys)), byName: map[string]int{}}
 	for i, k := range m.Keys {
 		c.index[k] = int32(i)
+	}
+	// Without document frequencies (a model built in a test) every idf
+	// is 1 and idf heads read binary features.
+	idf := make([]float64, len(m.Keys))
+	for i := range idf {
+		idf[i] = 1
+	}
+	if len(m.DF) == len(m.Keys) {
+		idf = idfWeights(m.DF, m.Examples)
+	}
+	for i, v := range idf {
+		c.idf2[i] = float32(v * v)
 	}
 	for i, h := range m.Heads {
 		c.heads = append(c.heads, compiledHead{Head: h, offset: c.cols})
@@ -203,8 +229,12 @@ func compile(m *Model) *compiledModel {
 	for _, h := range c.heads {
 		w := h.Width()
 		for r := range m.Keys {
+			scale := 1.0
+			if h.IDF {
+				scale = idf[r]
+			}
 			for j := 0; j < w; j++ {
-				c.table[r*c.cols+h.offset+j] = float32(h.Weights[r*w+j])
+				c.table[r*c.cols+h.offset+j] = float32(h.Weights[r*w+j] * scale)
 			}
 		}
 	}
@@ -216,27 +246,32 @@ func compile(m *Model) *compiledModel {
 }
 
 // scores returns every head's logits for a feature set, concatenated.
+// Training scaled each feature vector to unit length, binary and
+// idf-weighted alike; the two lengths are summed here in the same pass.
 func (c *compiledModel) scores(features []uint32) []float32 {
 	z := make([]float32, c.cols)
-	n := 0
+	var n, ss float32
 	for _, f := range features {
 		r, ok := c.index[f]
 		if !ok {
 			continue
 		}
 		n++
+		ss += c.idf2[r]
 		row := c.table[int(r)*c.cols : int(r)*c.cols+c.cols]
 		for j := range z {
 			z[j] += row[j]
 		}
 	}
-	s := float32(1 / math.Sqrt(float64(max(n, 1))))
-	for j := range z {
-		z[j] *= s
-	}
+	plain := float32(1 / math.Sqrt(math.Max(float64(n), 1)))
+	weighted := float32(1 / math.Sqrt(math.Max(float64(ss), 1)))
 	for _, h := range c.heads {
+		s := plain
+		if h.IDF {
+			s = weighted
+		}
 		for j, b := range h.Bias {
-			z[h.offset+j] += float32(b)
+			z[h.offset+j] = z[h.offset+j]*s + float32(b)
 		}
 	}
 	return z

@@ -34,6 +34,9 @@ type TrainOptions struct {
 	Corrections int
 	// Logger reports progress. Defaults to discarding.
 	Logger *slog.Logger
+	// foldSalt reshuffles the folds; the cross-validation harness repeats
+	// its runs with several to average out the luck of one split.
+	foldSalt string
 }
 
 func (o *TrainOptions) setDefaults() {
@@ -70,7 +73,17 @@ type headSpec struct {
 	// unsure of are ones the rule already flags, so the model's own
 	// precision overstates what it adds.)
 	minPrecision float64
+	// idf makes the head read idf-weighted features instead of binary
+	// ones (see idfHeads).
+	idf bool
 }
+
+// idfHeads read idf-weighted features. Cross-validated on the train
+// split (TestCrossValidate), idf weighting lifted reason macro-F1 from
+// 0.767 to 0.789 but cost intent half a point and took from product the
+// gain of the naive Bayes blend (0.863 binary, 0.859 idf); the binary
+// heads keep the binary features their thresholds were tuned on.
+var idfHeads = map[string]bool{"reason": true}
 
 // headSpecs are the heads of the shipped model.
 func headSpecs() []headSpec {
@@ -83,7 +96,7 @@ func headSpecs() []headSpec {
 	}
 	multi := func(name string, list []Code, get func(Example) string) headSpec {
 		cls := codes(list)
-		return headSpec{name: name, classes: cls, label: func(ex Example) (int, bool) {
+		return headSpec{name: name, classes: cls, idf: idfHeads[name], label: func(ex Example) (int, bool) {
 			i := slices.Index(cls, get(ex))
 			return i, i >= 0
 		}}
@@ -120,6 +133,18 @@ func headSpecs() []headSpec {
 	return specs
 }
 
+// examples returns the indices of the examples the head learns from and
+// their classes.
+func (spec headSpec) examples(examples []Example) (idx, y []int) {
+	for i, ex := range examples {
+		if c, ok := spec.label(ex); ok {
+			idx = append(idx, i)
+			y = append(y, c)
+		}
+	}
+	return idx, y
+}
+
 // flagMinPrecision is the out-of-fold precision the fraud and crisis
 // heads must reach on their own before they add to their rules.
 const flagMinPrecision = 0.97
@@ -144,8 +169,9 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 		return nil, fmt.Errorf("%w: %d examples", ErrTooFewExamples, len(examples))
 	}
 	start := time.Now()
-	keys, data := buildDataset(examples, opts.MinDF)
-	opts.Logger.Info("featurized corpus", "examples", len(examples), "features", len(keys), "took", time.Since(start).Round(time.Millisecond))
+	feats := featurizeCorpus(examples, opts.MinDF)
+	plain, weighted := feats.dataset(nil), feats.dataset(idfWeights(feats.df, len(examples)))
+	opts.Logger.Info("featurized corpus", "examples", len(examples), "features", len(feats.keys), "took", time.Since(start).Round(time.Millisecond))
 
 	specs := headSpecs()
 	heads := make([]Head, len(specs))
@@ -162,10 +188,14 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 					continue
 				}
 				t0 := time.Now()
+				data := plain
+				if specs[i].idf {
+					data = weighted
+				}
 				heads[i], errs[i] = trainHead(data, examples, specs[i], opts)
 				if errs[i] == nil {
 					opts.Logger.Info("trained head", "head", specs[i].name, "lambda", heads[i].Lambda,
-						"temperature", round3(heads[i].Temperature), "threshold", round3(heads[i].Threshold),
+						"nb_weight", heads[i].NBWeight, "temperature", round3(heads[i].Temperature), "threshold", round3(heads[i].Threshold),
 						"cv_score", round3(heads[i].CVScore), "took", time.Since(t0).Round(time.Millisecond))
 				}
 			}
@@ -184,7 +214,8 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 		CorpusHash:  CorpusHash(examples),
 		Examples:    len(examples),
 		Corrections: opts.Corrections,
-		Keys:        keys,
+		Keys:        feats.keys,
+		DF:          feats.df,
 		Heads:       heads,
 	}, nil
 }
@@ -195,13 +226,7 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // temperature (and a threshold for binary heads) on the out-of-fold
 // predictions, then fits the head on all its examples.
 func trainHead(data *dataset, examples []Example, spec headSpec, opts TrainOptions) (Head, error) {
-	var idx, y []int
-	for i, ex := range examples {
-		if c, ok := spec.label(ex); ok {
-			idx = append(idx, i)
-			y = append(y, c)
-		}
-	}
+	idx, y := spec.examples(examples)
 	binary := spec.classes == nil
 	k := len(spec.classes)
 	if binary {
@@ -222,42 +247,66 @@ func trainHead(data *dataset, examples []Example, spec headSpec, opts TrainOptio
 	}
 	w := classWeights(y, counts)
 
-	bestScore, bestLambda := math.Inf(-1), opts.Lambdas[0]
+	betas, nb := []float64{0}, [][]float64(nil)
+	if !binary {
+		betas = nbWeights
+		nb = crossValidate(data, examples, idx, y, w, opts, func(idx, y []int, _ []float64) linear {
+			return fitComplementNB(data, idx, y, k)
+		})
+	}
+	bestScore, bestLambda, bestBeta := math.Inf(-1), opts.Lambdas[0], 0.0
 	var bestOOF [][]float64
 	for _, lambda := range opts.Lambdas {
-		oof := make([][]float64, len(idx))
-		for f := 0; f < opts.Folds; f++ {
-			var trIdx, trY []int
-			var trW []float64
-			var teIdx []int
-			for j, i := range idx {
-				if foldOf(examples[i].Text, opts.Folds) == f {
-					teIdx = append(teIdx, j)
-				} else {
-					trIdx, trY, trW = append(trIdx, i), append(trY, y[j]), append(trW, w[j])
-				}
+		lr := crossValidate(data, examples, idx, y, w, opts, func(idx, y []int, w []float64) linear {
+			return fitLinear(data, idx, y, w, k, binary, lambda, opts.MaxIter)
+		})
+		for _, beta := range betas {
+			oof := blendLogits(lr, nb, beta)
+			score := cvScore(oof, y, counts, binary)
+			if score > bestScore+1e-9 {
+				bestScore, bestLambda, bestBeta, bestOOF = score, lambda, beta, oof
 			}
-			if len(teIdx) == 0 || len(trIdx) == 0 {
-				continue
-			}
-			p := fitLinear(data, trIdx, trY, trW, k, binary, lambda, opts.MaxIter)
-			for _, j := range teIdx {
-				oof[j] = p.logits(data, idx[j])
-			}
-		}
-		score := cvScore(oof, y, counts, binary)
-		if score > bestScore+1e-9 {
-			bestScore, bestLambda, bestOOF = score, lambda, oof
 		}
 	}
 	temp := fitTemperature(bestOOF, y, binary)
-	head := Head{Name: spec.name, Classes: spec.classes, Binary: binary, Temperature: temp, Lambda: bestLambda, CVScore: bestScore}
+	head := Head{Name: spec.name, Classes: spec.classes, Binary: binary, IDF: spec.idf, Temperature: temp,
+		Lambda: bestLambda, NBWeight: bestBeta, CVScore: bestScore}
 	if binary {
 		head.Threshold = chooseThreshold(bestOOF, y, temp, spec.beta, spec.minPrecision)
 	}
 	final := fitLinear(data, idx, y, w, k, binary, bestLambda, opts.MaxIter)
+	if bestBeta > 0 {
+		axpy(bestBeta, fitComplementNB(data, idx, y, k).w, final.w)
+	}
 	head.Weights, head.Bias = final.w, final.b
 	return head, nil
+}
+
+// crossValidate returns the out-of-fold logits of a head's examples
+// (examples[idx[j]] with class y[j] and weight w[j]) for models that fit
+// returns; an example whose fold is empty keeps nil.
+func crossValidate(data *dataset, examples []Example, idx, y []int, w []float64, opts TrainOptions, fit func(idx, y []int, w []float64) linear) [][]float64 {
+	oof := make([][]float64, len(idx))
+	for f := 0; f < opts.Folds; f++ {
+		var trIdx, trY []int
+		var trW []float64
+		var teIdx []int
+		for j, i := range idx {
+			if foldOf(opts.foldSalt+examples[i].Text, opts.Folds) == f {
+				teIdx = append(teIdx, j)
+			} else {
+				trIdx, trY, trW = append(trIdx, i), append(trY, y[j]), append(trW, w[j])
+			}
+		}
+		if len(teIdx) == 0 || len(trIdx) == 0 {
+			continue
+		}
+		p := fit(trIdx, trY, trW)
+		for _, j := range teIdx {
+			oof[j] = p.logits(data, idx[j])
+		}
+	}
+	return oof
 }
 
 // classWeights balance the classes (inverse frequency): the evaluation is

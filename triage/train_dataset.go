@@ -15,16 +15,26 @@ import (
 var featureRefTime = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 
 // dataset is the featurized training set: each row lists vocabulary
-// indices; all values are 1 scaled by 1/sqrt(row length).
+// indices and their values, which are 1, or the feature's idf for a
+// head that reads idf-weighted features, scaled so that each row has unit
+// Euclidean length.
 type dataset struct {
 	rows  [][]int32
-	scale []float64
+	vals  [][]float64
 	vocab int
 }
 
-// buildDataset featurizes examples and keeps the features that occur in at
-// least minDF texts, as a sorted vocabulary.
-func buildDataset(examples []Example, minDF int) ([]uint32, *dataset) {
+// corpusFeatures are the featurized examples before weighting: rows of
+// vocabulary indices, and each feature's document frequency.
+type corpusFeatures struct {
+	keys []uint32
+	df   []int32
+	rows [][]int32
+}
+
+// featurizeCorpus featurizes examples and keeps the features that occur in
+// at least minDF texts, as a sorted vocabulary.
+func featurizeCorpus(examples []Example, minDF int) *corpusFeatures {
 	feats := make([][]uint32, len(examples))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
@@ -48,18 +58,19 @@ func buildDataset(examples []Example, minDF int) ([]uint32, *dataset) {
 			df[h]++
 		}
 	}
-	var keys []uint32
+	c := &corpusFeatures{rows: make([][]int32, len(examples))}
 	for h, n := range df {
 		if n >= minDF {
-			keys = append(keys, h)
+			c.keys = append(c.keys, h)
 		}
 	}
-	slices.Sort(keys)
-	index := make(map[uint32]int32, len(keys))
-	for i, h := range keys {
+	slices.Sort(c.keys)
+	index := make(map[uint32]int32, len(c.keys))
+	c.df = make([]int32, len(c.keys))
+	for i, h := range c.keys {
 		index[h] = int32(i)
+		c.df[i] = int32(df[h])
 	}
-	data := &dataset{rows: make([][]int32, len(examples)), scale: make([]float64, len(examples)), vocab: len(keys)}
 	for i, f := range feats {
 		row := make([]int32, 0, len(f))
 		for _, h := range f {
@@ -67,10 +78,43 @@ func buildDataset(examples []Example, minDF int) ([]uint32, *dataset) {
 				row = append(row, j)
 			}
 		}
-		data.rows[i] = row
-		data.scale[i] = 1 / math.Sqrt(float64(max(len(row), 1)))
+		c.rows[i] = row
 	}
-	return keys, data
+	return c
+}
+
+// dataset weighs the features: by weight (one value per vocabulary entry),
+// or all 1 when weight is nil.
+func (c *corpusFeatures) dataset(weight []float64) *dataset {
+	data := &dataset{rows: c.rows, vals: make([][]float64, len(c.rows)), vocab: len(c.keys)}
+	for i, row := range c.rows {
+		vals := make([]float64, len(row))
+		var ss float64
+		for n, j := range row {
+			vals[n] = 1
+			if weight != nil {
+				vals[n] = weight[j]
+			}
+			ss += vals[n] * vals[n]
+		}
+		s := 1 / math.Sqrt(math.Max(ss, 1))
+		for n := range vals {
+			vals[n] *= s
+		}
+		data.vals[i] = vals
+	}
+	return data
+}
+
+// idfWeights are the smoothed inverse document frequencies of a
+// vocabulary whose document frequencies df were counted over n texts.
+// Inference recomputes them from the df and n stored in the model.
+func idfWeights(df []int32, n int) []float64 {
+	w := make([]float64, len(df))
+	for i, d := range df {
+		w[i] = math.Log(float64(n+1)/float64(d+1)) + 1
+	}
+	return w
 }
 
 // foldOf assigns an example to a cross-validation fold by a hash of its

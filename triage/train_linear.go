@@ -14,9 +14,10 @@ type linear struct {
 
 func (l linear) logits(data *dataset, i int) []float64 {
 	z := slices.Clone(l.b)
-	s := data.scale[i]
-	for _, j := range data.rows[i] {
+	vals := data.vals[i]
+	for n, j := range data.rows[i] {
 		row := l.w[int(j)*l.k : int(j)*l.k+l.k]
+		s := vals[n]
 		for c := range z {
 			z[c] += s * row[c]
 		}
@@ -40,11 +41,12 @@ func fitLinear(data *dataset, idx, y []int, w []float64, k int, binary bool, lam
 		W, b := x[:nw], x[nw:]
 		var loss float64
 		for n, i := range idx {
-			s := data.scale[i]
+			vals := data.vals[i]
 			row := data.rows[i]
 			copy(z, b)
-			for _, j := range row {
+			for q, j := range row {
 				wr := W[int(j)*k : int(j)*k+k]
+				s := vals[q]
 				for c := range z {
 					z[c] += s * wr[c]
 				}
@@ -67,8 +69,9 @@ func fitLinear(data *dataset, idx, y []int, w []float64, k int, binary bool, lam
 				}
 				gz[y[n]] -= w[n]
 			}
-			for _, j := range row {
+			for q, j := range row {
 				gr := grad[int(j)*k : int(j)*k+k]
+				s := vals[q]
 				for c := range gz {
 					gr[c] += s * gz[c]
 				}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/xiaobao-cn/xiaobao/internal/dbtest"
@@ -138,10 +139,10 @@ func TestLBFGSFindsMinimum(t *testing.T) {
 
 func TestModelRoundTrip(t *testing.T) {
 	t.Parallel()
-	m := &Model{Version: modelVersion, CorpusHash: "abc", Examples: 2, Keys: []uint32{1, 5, 9},
+	m := &Model{Version: modelVersion, CorpusHash: "abc", Examples: 2, Keys: []uint32{1, 5, 9}, DF: []int32{2, 1, 1},
 		Heads: []Head{
 			{Name: "intent", Classes: []string{"complaint", "question"}, Temperature: 1.5, Weights: []float64{0.5, -0.25, 1, 0, -2, 0.125}, Bias: []float64{0.1, -0.1}},
-			{Name: "flag:crisis", Binary: true, Temperature: 1, Threshold: 0.3, Weights: []float64{1, 2, 3}, Bias: []float64{-1}},
+			{Name: "flag:crisis", Binary: true, IDF: true, NBWeight: 0.5, Temperature: 1, Threshold: 0.3, Weights: []float64{1, 2, 3}, Bias: []float64{-1}},
 		}}
 	var b bytes.Buffer
 	if err := m.Encode(&b); err != nil {
@@ -151,7 +152,8 @@ func TestModelRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.CorpusHash != "abc" || len(got.Heads) != 2 || got.Heads[1].Threshold != 0.3 || got.Heads[0].Temperature != 1.5 {
+	if got.CorpusHash != "abc" || len(got.Heads) != 2 || got.Heads[1].Threshold != 0.3 || got.Heads[0].Temperature != 1.5 ||
+		!got.Heads[1].IDF || got.Heads[1].NBWeight != 0.5 || !slices.Equal(got.DF, m.DF) {
 		t.Fatalf("round trip lost metadata: %+v", got)
 	}
 	for h := range m.Heads {
@@ -197,6 +199,50 @@ func TestLoadCorrections(t *testing.T) {
 		_, ok := spec.label(got[0])
 		if want := spec.name == "product" || spec.name == "reason"; ok != want {
 			t.Errorf("head %s uses a correction: %v, want %v", spec.name, ok, want)
+		}
+	}
+}
+
+// TestCompiledScoresMatchTraining checks that inference computes the
+// logits training optimised: the compiled table folds in the idf of idf
+// heads and each head scales by its own vector length.
+func TestCompiledScoresMatchTraining(t *testing.T) {
+	t.Parallel()
+	sub := trainSubset(t)
+	m, err := Train(context.Background(), sub, smallTrain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feats := featurizeCorpus(sub, 2)
+	plain, weighted := feats.dataset(nil), feats.dataset(idfWeights(feats.df, len(sub)))
+	c := compile(m)
+	idf := 0
+	for _, h := range m.Heads {
+		if h.IDF {
+			idf++
+		}
+	}
+	if idf == 0 || idf == len(m.Heads) {
+		t.Fatalf("%d of %d heads read idf features; the test needs both kinds", idf, len(m.Heads))
+	}
+	for i := 0; i < len(sub); i += 37 {
+		text := prepareText(sub[i].Text)
+		lower := asciiLower(text)
+		h := scanPhrases(lower)
+		ex := extract(text, lower, featureRefTime, h)
+		z := c.scores(featurize(text, lower, h, &ex))
+		for _, head := range c.heads {
+			data := plain
+			if head.IDF {
+				data = weighted
+			}
+			full := m.Head(head.Name)
+			want := linear{w: full.Weights, b: full.Bias, k: full.Width()}.logits(data, i)
+			for j, v := range want {
+				if got := float64(z[head.offset+j]); math.Abs(got-v) > 1e-3*math.Max(1, math.Abs(v)) {
+					t.Fatalf("example %d head %s logit %d: inference %v, training %v", i, head.Name, j, got, v)
+				}
+			}
 		}
 	}
 }

@@ -95,6 +95,11 @@ func triageTrain(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stdout, "  %-24s lambda %-7g temperature %.3f  cv score %.3f", h.Name, h.Lambda, h.Temperature, h.CVScore)
 		if h.Binary {
 			fmt.Fprintf(m.Stdout, "  threshold %.3f", h.Threshold)
+		} else {
+			fmt.Fprintf(m.Stdout, "  naive Bayes weight %g", h.NBWeight)
+		}
+		if h.IDF {
+			fmt.Fprint(m.Stdout, "  (idf features)")
 		}
 		fmt.Fprintln(m.Stdout)
 	}
