@@ -77,6 +77,22 @@ func TestClassifyFlagsAndIntents(t *testing.T) {
 	}
 }
 
+// Abuse a collector is quoted saying is not the writer's crisis, for the
+// rule and the model head alike; the writer's own words still are.
+func TestClassifyCrisisReadsTheWritersOwnWords(t *testing.T) {
+	t.Parallel()
+	c := testClassifier()
+	for text, want := range map[string]bool{
+		"光大信用卡催收骂我\"早点死了算了还省得还钱\"，我要求换人并且给我道歉": false,
+		"催收员打电话跟我说“你这种人怎么不去死”，我要投诉这个催收员":       false,
+		"催收骂我“早点死了算了”，我现在真的不想活了":               true,
+	} {
+		if got := c.Classify(context.Background(), text, testNow).HasFlag("crisis"); got != want {
+			t.Errorf("Classify(%q) crisis = %v, want %v", text, got, want)
+		}
+	}
+}
+
 func TestClassifyLargeAmountThresholdIsConfigurable(t *testing.T) {
 	t.Parallel()
 	c, err := LoadClassifier(ClassifierConfig{LargeAmountYuan: 10000})
