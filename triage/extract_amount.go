@@ -20,7 +20,10 @@ func ParseAmount(s string) (yuan float64, ok bool) {
 	spans := scanAmounts(s, true)
 	for _, sp := range spans {
 		if sp.strength > 0 {
-			return sp.yuan, sp.currency == ""
+			if sp.currency != "" {
+				return 0, false // ParseForeignAmount reads it
+			}
+			return sp.yuan, true
 		}
 	}
 	return 0, false
