@@ -127,7 +127,7 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 
 	on := map[string]bool{
 		"fraud_in_progress": fraudRule(h) || c.fires("flag:fraud_in_progress", z),
-		"crisis":            crisisRule(lower, h) || c.crisisHead(text, lower, h, &ex, z),
+		"crisis":            crisisRule(lower, h) || c.crisisHead(text, &ex, z),
 		"vulnerable":        vulnerableRule(text, h),
 		"escalation":        escalationRule(h),
 		"large_amount":      ex.AmountYuan != nil && *ex.AmountYuan >= c.cfg.LargeAmountYuan,
@@ -189,14 +189,14 @@ func (c *Classifier) fires(head string, z []float32) bool {
 // collector's or a clerk's words are quoted, it reads the text without
 // them, as the rule does, so "催收骂我“早点死了算了”" is abuse to report
 // rather than a cry for help. Other texts cost nothing extra.
-func (c *Classifier) crisisHead(text, lower string, h *textHits, ex *Extraction, z []float32) bool {
+func (c *Classifier) crisisHead(text string, ex *Extraction, z []float32) bool {
 	if !c.fires("flag:crisis", z) {
 		return false
 	}
-	if _, ok := withoutOthersSpeech(lower); !ok {
+	own, ok := withoutOthersSpeech(text)
+	if !ok {
 		return true
 	}
-	own, _ := withoutOthersSpeech(text)
 	ownLower := asciiLower(own)
 	return c.fires("flag:crisis", c.model.scores(featurize(own, ownLower, scanPhrases(ownLower), ex)))
 }

@@ -40,16 +40,17 @@ var quoteOnly = map[string]bool{"骂": true, "吼": true, "喊": true, "威胁":
 // quotePairs are the opening and closing marks of a quotation.
 var quotePairs = map[rune]rune{'“': '”', '「': '」', '『': '』', '"': '"', '\'': '\''}
 
-// withoutOthersSpeech returns lower with what others are reported to have
-// said replaced by a space, and whether anything was removed.
-func withoutOthersSpeech(lower string) (string, bool) {
-	locs := othersSpeechRE.FindAllStringSubmatchIndex(lower, -1)
+// withoutOthersSpeech returns s with what others are reported to have said
+// replaced by a space, and whether anything was removed. Case does not
+// matter: speakers, verbs and quotation marks have none.
+func withoutOthersSpeech(s string) (string, bool) {
+	locs := othersSpeechRE.FindAllStringSubmatchIndex(s, -1)
 	if locs == nil {
-		return lower, false
+		return s, false
 	}
 	for _, a := range agreeing {
-		if strings.Contains(lower, a) {
-			return lower, false
+		if strings.Contains(s, a) {
+			return s, false
 		}
 	}
 	var b strings.Builder
@@ -59,21 +60,21 @@ func withoutOthersSpeech(lower string) (string, bool) {
 		if start < last {
 			continue // inside a span already removed
 		}
-		if r, _ := utf8.DecodeLastRuneInString(lower[:start]); strings.ContainsRune(addresseeMarks, r) {
+		if r, _ := utf8.DecodeLastRuneInString(s[:start]); strings.ContainsRune(addresseeMarks, r) {
 			continue
 		}
-		stop, quoted := speechEnd(lower, end)
-		if !quoted && quoteOnly[lower[loc[4]:loc[5]]] {
+		stop, quoted := speechEnd(s, end)
+		if !quoted && quoteOnly[s[loc[4]:loc[5]]] {
 			continue
 		}
-		b.WriteString(lower[last:end])
+		b.WriteString(s[last:end])
 		b.WriteByte(' ')
 		last = stop
 	}
 	if last == 0 {
-		return lower, false
+		return s, false
 	}
-	b.WriteString(lower[last:])
+	b.WriteString(s[last:])
 	return b.String(), true
 }
 
