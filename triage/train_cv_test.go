@@ -26,7 +26,10 @@ import (
 // moves by about ±0.002); XIAOBAO_CV_MINDF overrides the minimum document
 // frequency; XIAOBAO_CV_IDF lists the heads that read idf-weighted
 // features instead of idfHeads. Product is also scored on complaints
-// alone, as `xiaobao eval triage` scores it.
+// alone, as `xiaobao eval triage` scores it. XIAOBAO_CV_ERRORS=DIR writes
+// each head's out-of-fold mistakes at its best blend weight (DIR/<head>.tsv:
+// truth, prediction, text), the train-split view a labelling review works
+// from without looking at the test split.
 func TestCrossValidate(t *testing.T) {
 	all, err := LoadCorpus(os.DirFS("corpus"))
 	if err != nil {
@@ -107,6 +110,7 @@ func TestCrossValidate(t *testing.T) {
 			all := make([]float64, len(nbWeights))
 			complaints := make([]float64, len(nbWeights))
 			complaint := func(j int) bool { return train[idx[j]].Intent == "complaint" }
+			var firstOOF [2][][]float64
 			for r := 0; r < repeats; r++ {
 				o := opts
 				if r > 0 {
@@ -118,6 +122,9 @@ func TestCrossValidate(t *testing.T) {
 				nb := crossValidate(data, train, idx, y, w, o, func(idx, y []int, _ []float64) linear {
 					return fitComplementNB(data, idx, y, k)
 				})
+				if r == 0 {
+					firstOOF = [2][][]float64{lr, nb}
+				}
 				for b, beta := range nbWeights {
 					oof := blendLogits(lr, nb, beta)
 					all[b] += oofMacroF1(oof, y, k, nil) / float64(repeats)
@@ -132,6 +139,25 @@ func TestCrossValidate(t *testing.T) {
 				}
 			}
 			lines[n] = line + fmt.Sprintf("  [%v]", time.Since(t0).Round(time.Second))
+			if dir := os.Getenv("XIAOBAO_CV_ERRORS"); dir != "" && jb.spec.classes != nil {
+				best := 0
+				for b := range nbWeights {
+					if all[b] > all[best] {
+						best = b
+					}
+				}
+				oof := blendLogits(firstOOF[0], firstOOF[1], nbWeights[best])
+				var sb strings.Builder
+				for j, z := range oof {
+					if p := argmax(z); p != y[j] {
+						fmt.Fprintf(&sb, "%s\t%s\t%s\n", jb.spec.classes[y[j]], jb.spec.classes[p], train[idx[j]].Text)
+					}
+				}
+				name := fmt.Sprintf("%s/%s-%g.tsv", dir, jb.spec.name, jb.lambda)
+				if err := os.WriteFile(name, []byte(sb.String()), 0o644); err != nil {
+					t.Error(err)
+				}
+			}
 		}()
 	}
 	wg.Wait()
