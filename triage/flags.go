@@ -79,11 +79,11 @@ var (
 	// crisisSelf are thoughts of suicide or self-harm.
 	crisisSelf = phrases(
 		"不想活", "活不下去", "活着没意思", "活着真没意思", "活着没什么意思", "活着还有什么意思", "活着太累", "没脸活", "怎么活下去", "活够了", "活着都没意思", "活着拖累",
-		"不如死了", "想死", "去死", "寻死", "自杀", "轻生", "一了百了", "一死了之", "跳楼", "跳下去", "跳河", "跳江", "从楼上", "楼顶", "天台上", "站在阳台",
+		"不如死了", "想死", "去死", "寻死", "自杀", "轻生", "一了百了", "一死了之", "跳楼", "跳下去", "跳河", "跳江",
 		"安眠药", "割腕", "遗书", "遗言", "撑不住了", "撑不下去", "想不开", "不想再治", "不想治了", "一睡不醒", "不要醒", "还要不要醒", "不配活",
-		"还有什么意义", "死在你们", "撞死", "这条命不要", "命不要了", "没有活路", "给我一条活路", "江边", "河边",
-		"了结自己", "结束生命", "结束自己", "死了算了", "跳海", "卧轨", "上吊", "喝农药", "农药", "烧炭", "后事", "生无可恋", "熬不下去",
-		"走投无路", "绝路", "逼死", "死给你们看", "不活了", "寻短见", "短见", "离开这个世界", "消失在这个世界", "桥上", "不想醒", "活着干什么", "活着有什么用",
+		"还有什么意义", "死在你们", "撞死", "这条命不要", "命不要了", "没有活路", "给我一条活路",
+		"了结自己", "结束生命", "结束自己", "死了算了", "跳海", "卧轨", "上吊", "喝农药", "农药", "烧炭", "生无可恋", "熬不下去",
+		"走投无路", "绝路", "逼死", "死给你们看", "不活了", "寻短见", "短见", "离开这个世界", "消失在这个世界", "不想醒", "活着干什么", "活着有什么用",
 		// Indirect ways of saying it: no courage left to live, no place in
 		// the world, not waking up again, pills saved up or taken.
 		"活下去的勇气", "没有活下去", "bu想活", "活着没啥意思", "活着真没", "活着没劲", "活着就是受罪", "活着就是拖累", "活着没意义", "活着已经没意义",
@@ -91,6 +91,20 @@ var (
 		"一瓶药", "一把药", "半瓶药", "攒了药", "洗胃", "不如真死",
 		"活着真的没", "活着好累", "一睡不起", "攒了一瓶", "敌敌畏", "百草枯", "死了干净", "早点解脱", "是个累赘", "还要不要活", "没脸再活", "活在这个世上",
 		"人要是走了", "要是我走了", "一起去了算了",
+		// The warning signs crisis lines teach: leaving, disappearing,
+		// being a burden, settling affairs and saying goodbye, the means
+		// bought, the next life, joining the dead.
+		"想走了", "走了算了", "一走了之", "不如消失", "消失了对谁都好", "从这个世界上消失", "这个世界上消失", "多余的人",
+		"活着图个啥", "活着还图", "活着图什么", "不想拖累", "不拖累谁", "拖累家里", "添堵", "对不起所有人",
+		"下辈子再还", "下辈子还", "下辈子做牛做马", "下辈子还做", "来世再",
+		"去陪老伴", "去陪我", "陪着他", "下去找我", "去找我爸", "去找我妈", "没什么牵挂", "没有牵挂", "了无牵挂",
+		"托付给", "都送人了", "送给朋友了", "分给我们", "说了再见", "再见了", "照顾好爸妈", "照顾好我妈", "照顾好孩子",
+		"交代后事", "安排后事", "准备后事", "安排好后事", "把事情都安排好", "写好了给", "写好了信", "留给我妈", "留给家里",
+		"一觉睡过去", "别再起来", "不用再醒", "想到死", "想着死", "往前迈一步", "往下跳", "跳下来",
+		"炭都买", "买了炭", "药我已经买", "药都买好", "买好了药", "安眠", "出个意外", "出个\"意外\"", "受益人改成",
+		"拿这条命", "这条老命", "拿命换", "命去换", "不熬到", "熬不动", "扛不住了", "不想再扛",
+		"就不回来了", "再也不回来", "不会回了", "不会再回", "不用再接", "就没人接了", "最后再找你们", "最后一次打你们",
+		"把管子拔", "不做了，人走了", "治疗我不做", "人走了债", "人没了", "重度抑郁", "抑郁症",
 	)
 
 	// crisisViolence are threats against others.
@@ -99,6 +113,10 @@ var (
 		"带着刀", "刀都带", "拿刀", "见一个打一个", "别想开门", "一起完蛋", "大家一起别过", "后果自负", "让他知道什么叫后果", "别怪我", "讨个说法", "带几个兄弟", "等着瞧",
 		"杀人", "砍人", "捅了", "报复他", "报复你们", "去报复", "报复社会", "炸掉", "炸药", "烧了你们", "血债", "见血", "动刀", "打死", "要你命", "偿命", "陪葬", "一起死", "鱼死网破", "玉石俱焚",
 		"什么事都做得出来", "什么都做得出来", "做出什么事", "极端", "一命换一命", "拿把刀", "揣把刀", "刀都拿好", "菜刀",
+		// Indirect threats: found where the person lives, a weapon ready,
+		// they will regret it, not afraid of prison.
+		"废了他", "废了你", "烧了她家", "烧了他家", "烧了你家", "准备好家伙", "家伙准备", "拿着刀", "去堵他", "去堵她", "堵在门口",
+		"让她后悔", "让他后悔", "让你们后悔", "后悔一辈子", "骂人的下场", "不怕坐牢", "进去过", "没什么可失去",
 	)
 )
 
@@ -111,16 +129,28 @@ func ruleCrisis(text string) bool {
 }
 
 // crisisFigures are figures of speech that look like threats: "拼了命地还钱".
-var crisisFigures = phrases("砸锅卖铁", "拼了命地", "拼命还", "拼命工作", "拼命赚", "被石头砸", "被砸了")
+var crisisFigures = phrases("砸锅卖铁", "拼了命", "拼命还", "拼命工作", "拼命赚", "被石头砸", "被砸了")
 
 // crisisRule reads h, the phrases of lower; when they fire, it reads the
 // text again without what others are reported to have said.
 func crisisRule(lower string, h *textHits) bool {
 	if !crisisPhrases(h) {
-		return false
+		if !crisisPlace.MatchString(lower) {
+			return false
+		}
+		// A place to end it, named with someone staying there, fires even
+		// without a word of the lists.
+		h = nil
 	}
+	text := lower
 	if own, ok := withoutOthersSpeech(lower); ok {
-		return crisisPhrases(scanPhrases(own))
+		text, h = own, nil
+	}
+	if masked, ok := maskCrisisFigures(text); ok {
+		text, h = masked, nil
+	}
+	if h == nil {
+		return crisisPhrases(scanPhrases(text)) || crisisPlace.MatchString(text)
 	}
 	return true
 }

@@ -48,6 +48,25 @@ func TestRuleCrisis(t *testing.T) {
 		{"我妈这两天老说“我死了算了”，还把首饰分给了我们", true},
 		{"我跟客服说我不想活了，她就挂了电话", true},
 		{"年费太贵了，要求退", false},
+		// Indirect warning signs: leaving, the next life, goodbyes, a place
+		// with someone staying there, the means bought.
+		{"网贷催得太狠了，我想走了，你们别再打给我爸", true},
+		{"这笔钱我下辈子再还吧", true},
+		{"我昨晚在桥上站了很久", true},
+		{"孩子我已经托付给我姐了，卡里的钱你们随便扣", true},
+		{"被骗的钱追不回来，我把安眠药都攒好了", true},
+		{"那个理财经理我找到他家了，不退钱我就烧了他家的门", true},
+		// Everyday speech with the same words: a denial, a thing giving out,
+		// a queue, a sale, a card got rid of, a place name, a funeral.
+		{"放心，我不会想不开，就是要银行给个说法", false},
+		{"我不是想死，是真的活不下去了，催收天天打", true},
+		{"店里生意真的撑不下去了，经营贷能不能展期", false},
+		{"排队排得我都想走了，就开一个窗口", false},
+		{"商场跳楼价清仓，刷卡却被多扣了一笔", false},
+		{"信用卡都还清了，一了百了，全部注销要怎么办", false},
+		{"河边那个工行网点还开门吗", false},
+		{"我爸走了，想取他卡里的钱办后事，银行要公证", false},
+		{"果园打了农药还是减产，农业险不赔", false},
 	}
 	for _, c := range cases {
 		if got := ruleCrisis(prepareText(c.text)); got != c.want {
