@@ -135,7 +135,7 @@ var crisisFigures = phrases("砸锅卖铁", "拼了命", "拼命还", "拼命工
 // text again without what others are reported to have said.
 func crisisRule(lower string, h *textHits) bool {
 	if !crisisPhrases(h) {
-		if !crisisPlace.MatchString(lower) {
+		if !h.any(crisisPlaceWords) || !crisisPlace.MatchString(lower) {
 			return false
 		}
 		// A place to end it, named with someone staying there, fires even
@@ -150,7 +150,8 @@ func crisisRule(lower string, h *textHits) bool {
 		text, h = masked, nil
 	}
 	if h == nil {
-		return crisisPhrases(scanPhrases(text)) || crisisPlace.MatchString(text)
+		h = scanPhrases(text)
+		return crisisPhrases(h) || (h.any(crisisPlaceWords) && crisisPlace.MatchString(text))
 	}
 	return true
 }

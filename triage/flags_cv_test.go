@@ -3,7 +3,6 @@
 package triage
 
 import (
-	"os"
 	"slices"
 	"testing"
 )
@@ -14,11 +13,7 @@ import (
 //
 //	go test -tags cv ./triage -run TestCrisisRuleOnTrain -v
 func TestCrisisRuleOnTrain(t *testing.T) {
-	all, err := LoadCorpus(os.DirFS("corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	train, _ := SplitCorpus(all)
+	train := loadTrainSplit(t)
 	var tp, fp, fn int
 	for _, ex := range train {
 		want := slices.Contains(ex.Flags, "crisis")
@@ -46,11 +41,7 @@ func TestCrisisRuleOnTrain(t *testing.T) {
 //
 //	go test -tags cv ./triage -run TestCrisisPrecisionFloor -v
 func TestCrisisPrecisionFloor(t *testing.T) {
-	all, err := LoadCorpus(os.DirFS("corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	train, _ := SplitCorpus(all)
+	train := loadTrainSplit(t)
 	opts := TrainOptions{Lambdas: []float64{1e-5}}
 	opts.setDefaults()
 	feats := featurizeCorpus(train, opts.MinDF)

@@ -31,11 +31,8 @@ import (
 // truth, prediction, text), the train-split view a labelling review works
 // from without looking at the test split.
 func TestCrossValidate(t *testing.T) {
-	all, err := LoadCorpus(os.DirFS("corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	train, _ := SplitCorpus(all)
+	train := loadTrainSplit(t)
+	var err error
 	opts := TrainOptions{}
 	for _, s := range strings.Split(os.Getenv("XIAOBAO_CV_LAMBDAS"), ",") {
 		if s == "" {
@@ -183,4 +180,16 @@ func oofMacroF1(oof [][]float64, y []int, k int, keep func(j int) bool) float64 
 		}
 	}
 	return MacroF1(tp, fp, fn)
+}
+
+// loadTrainSplit is the train split of the repository's corpus, the only
+// lines the cv tools may read.
+func loadTrainSplit(t *testing.T) []Example {
+	t.Helper()
+	all, err := LoadCorpus(os.DirFS("corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, _ := SplitCorpus(all)
+	return train
 }
