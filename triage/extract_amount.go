@@ -211,6 +211,9 @@ func scanAmounts(text string, lenient bool) []amountSpan {
 				}
 			}
 			i = end
+			if val > 1e12 {
+				continue // "1000000001k": the multiplier takes it past any real amount
+			}
 		}
 		before, after := strings.TrimRight(lower[:start], "」』”\"')）) "), lower[end:]
 		sp := amountSpan{yuan: math.Round(val*100) / 100, start: start, end: end}
