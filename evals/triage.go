@@ -1,6 +1,7 @@
 package evals
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -16,7 +17,10 @@ import (
 // split of the corpus: label quality, flag precision and recall, demands
 // and extraction, each against its target where the issue sets one.
 type TriageReport struct {
-	Engine        string         `json:"engine"`
+	Engine string `json:"engine"`
+	// Set names the lines scored: the corpus's held-out test split, or a
+	// whole set the model never trained on.
+	Set           string         `json:"set"`
 	CorpusHash    string         `json:"model_corpus_hash"`
 	TrainExamples int            `json:"train_examples"`
 	TestExamples  int            `json:"test_examples"`
@@ -297,8 +301,9 @@ func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 // WriteText prints the report as tables people can read.
 func (r TriageReport) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "Triage evaluation (%s engine) on the held-out test split: %d lines, %d complaints; model trained on %d lines (corpus %s…)\n\n",
-		r.Engine, r.TestExamples, r.Complaints, r.TrainExamples, short(r.CorpusHash))
+	set := cmp.Or(r.Set, "the held-out test split")
+	fmt.Fprintf(w, "Triage evaluation (%s engine) on %s: %d lines, %d complaints; model trained on %d lines (corpus %s…)\n\n",
+		r.Engine, set, r.TestExamples, r.Complaints, r.TrainExamples, short(r.CorpusHash))
 	fmt.Fprintf(w, "%-30s %8s %8s %6s\n", "target", "value", "target", "met")
 	for _, t := range r.Targets {
 		met := "no"
