@@ -134,12 +134,18 @@ var crisisFigures = phrases("砸锅卖铁", "拼了命", "拼命还", "拼命工
 // crisisRule reads h, the phrases of lower; when they fire, it reads the
 // text again without what others are reported to have said.
 func crisisRule(lower string, h *textHits) bool {
+	return crisisSigns(lower, h) && !crisisOver(lower)
+}
+
+// crisisSigns is crisisRule before a crisis told as over is left out.
+func crisisSigns(lower string, h *textHits) bool {
 	if !crisisPhrases(h) {
-		if !h.any(crisisPlaceWords) || !crisisPlace.MatchString(lower) {
+		if (!h.any(crisisPlaceWords) || !crisisPlace.MatchString(lower)) && !crisisMeaning(lower, h) {
 			return false
 		}
-		// A place to end it, named with someone staying there, fires even
-		// without a word of the lists.
+		// A place to end it, named with someone staying there, or a
+		// warning sign in words of its own, fires even without a word of
+		// the lists.
 		h = nil
 	}
 	text := lower
@@ -151,7 +157,7 @@ func crisisRule(lower string, h *textHits) bool {
 	}
 	if h == nil {
 		h = scanPhrases(text)
-		return crisisPhrases(h) || (h.any(crisisPlaceWords) && crisisPlace.MatchString(text))
+		return crisisPhrases(h) || (h.any(crisisPlaceWords) && crisisPlace.MatchString(text)) || crisisMeaning(text, h)
 	}
 	return true
 }

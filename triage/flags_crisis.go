@@ -14,12 +14,26 @@ import (
 // does not cancel what follows it ("我不是想死，是真的活不下去了" still
 // fires).
 var crisisFigureRE = regexp.MustCompile(strings.Join([]string{
-	`(不是|不会|没有|没想|并没|并不|不至于|不打算|别担心|放心)[^，。！？；,.!?;]{0,4}?(想不开|寻短见|短见|想死|做傻事|傻事|轻生|自杀|不想活|去死)`,
+	`(不是|不会|没有|没想|并没|并不|不至于|不打算|别担心|放心|还没穷到)[^，。！？；,.!?;]{0,4}?(想不开|寻短见|短见|想死|做傻事|傻事|轻生|自杀|不想活|去死|跳楼|跳河|跳江|跳海|寻死觅活|寻死)`,
+	// Someone else's death in the news, and the suicide clause of a
+	// policy, are talked about, not contemplated.
+	`(新闻|报道|听说|看到|网上说|据说)[^。！？!?]{0,16}?(自杀|跳楼|轻生|寻短见)`,
+	`自杀(条款|免责|除外|责任免除|不赔|拒赔)`,
+	`(年前|多年前|那年|早年)[^，。！？；,.!?;]{0,4}(自杀|跳楼|轻生)`,
+	`托付给[^。！？!?]{0,12}(打工|上班|出差|工作)`,
+	// A "last time" that ends in a lawsuit or the regulator is an
+	// ultimatum; fighting (拼了) for a refund is determination.
+	`最后一次[^。！？!?]{0,20}?(起诉|法院|律师|监管|12378|媒体|曝光|仲裁)`,
+	`拼了[^。！？!?]{0,30}?(电话|投诉|材料|大厅|说法|公道|维权|不走|到底)`,
+	`安眠(枕|园|音乐|香|喷雾|眼罩|茶)`,
+	`阎王债`,
+	// A height visited for a photo or fishing.
+	`(站在|坐在|在)[^，。！？；,.!?;]{0,6}(桥上|江边|河边|楼顶|天台|海边)[^，。！？；,.!?;]{0,4}(拍照|钓鱼|夜钓|散步|跑步|看风景|看烟花|看日出|乘凉|晒被子|晒衣服|晾衣服|晒太阳)`,
 	`想死(你|我了|他|她)`,
 	`(排|等|排队|排得|等得)[^，。！？；,.!?;]{0,4}?想走了|想走了[^，。！？；,.!?;]{0,2}想回家`,
 	`跳楼(价|甩卖|大甩卖|清仓|促销)`,
 	`(店|生意|公司|厂|资金链|现金流|腰|腿|胳膊|手机|电脑|系统|等得|排队)[^，。！？；,.!?;]{0,5}?(撑不下去|撑不住|熬不下去|扛不住|熬不动)`,
-	`(还完了?|还清了?|结清了?|注销|销户|关掉|扔了)[^。！？!?]{0,8}?一了百了|一了百了[^。！？!?]{0,8}?(注销|关掉|销户|关了|删|卸载|不碰)`,
+	`(还完了?|还清了?|结清了?|注销|销户|销卡|退卡|停卡|关掉|扔了)[^。！？!?]{0,8}?一了百了|一了百了[^。！？!?]{0,8}?(注销|关掉|销户|销卡|关了|删|卸载|不碰)`,
 	`(打|喷|撒|遍|买)了?[^，。！？；,.!?;]{0,2}农药`,
 	`(办|料理|处理|操办)[^，。！？；,.!?;]{0,3}后事|后事(办|料理|处理)`,
 }, "|"))
@@ -28,7 +42,7 @@ var crisisFigureRE = regexp.MustCompile(strings.Join([]string{
 // there ("在江堤上坐了一下午", "站在天台上"); the bare place names are not in
 // the lists because they are also addresses ("河边那个网点").
 var crisisPlace = regexp.MustCompile(
-	`(站在|坐在|蹲在|待在|呆在|走到|爬上|爬到|来到)[^，。！？；,.!?;]{0,4}(江边|河边|湖边|海边|桥上|桥边|天台|楼顶|顶楼|顶上|阳台边|窗台|江堤|河堤|水库|站台边|铁轨)` +
+	`(站在|坐在|蹲在|待在|呆在|走到|爬上|爬到|来到|骑到|开到|跑到|站到|坐到|企喺|站喺)[^，。！？；,.!?;]{0,4}(江边|河边|湖边|海边|桥上|桥边|天台|楼顶|顶楼|顶上|阳台边|窗台|江堤|河堤|水库|站台边|铁轨)` +
 		`|(江边|河边|湖边|海边|桥上|天台上|楼顶|顶楼|顶上|阳台边|阳台上|窗台上|江堤上|河堤上|水库边)[^，。！？；,.!?;]{0,2}(坐|站|待|呆)了?(很久|一夜|一下午|一晚|半天|好久|一整天|一天|了很久)`)
 
 // crisisPlaceWords are the places crisisPlace names; the phrase matcher
@@ -43,4 +57,67 @@ func maskCrisisFigures(lower string) (string, bool) {
 		return lower, false
 	}
 	return crisisFigureRE.ReplaceAllString(lower, "。"), true
+}
+
+// crisisMeaningRE are warning signs a phrase list cannot hold, because
+// their words come apart: the will to live given up in other words (不敢
+// 活了, 这条命我准备不要了), cuts on an arm, a date set for oneself, "I
+// will not be here", the other side (阎王, 去那边算), the means saved up or
+// hidden, another attempt "this time", standing on a roof right now, "they
+// are better off without me", and debts that outlive the writer.
+var crisisMeaningRE = regexp.MustCompile(strings.Join([]string{
+	`(不想|不敢|不愿|唔想|勿想|冇心)再?活`,
+	`(这条|我这条|这)命[^。！？!?]{0,6}(不要了|不想要了|不打算要了)`,
+	`(割|划)(过|了)?[^，。！？；,.!?;]{0,4}(手腕|腕子|胳膊|手臂|大腿)|(手腕|胳膊|手臂|大腿)上?[^，。！？；,.!?;]{0,6}(口子|刀口|划痕)`,
+	`给自己定的最后一天|最后一晚|最后一夜`,
+	`(我|我人|妈妈|爸爸)[^，。！？；,.!?;]{0,8}不在了`,
+	`阎王(爷|殿|那)|黄泉|奈何桥|孟婆汤|(去|到)(那边|下面|地下)(再)?(算|还|找|见)`,
+	`(药|安眠药|绳子|炭|刀片)[^，。！？；,.!?;]{0,6}(够了|攒够|攒了|攒下来|备好了|准备好了|买好了|藏在|藏起来)`,
+	`(这次|这回)[^，。！？；,.!?;]{0,6}(不会再失手|不会失手|不会再让人|不会让人看见|不会再被救)`,
+	`(上次|上回|之前|去年)[^。！？!?]{0,10}(割过|吃过药|跳过|站过|被拉下来|被救回来|抢救过来|洗了?胃)`,
+	`我(真的|现在|正)?在(楼顶|天台|顶楼)|我(真的|现在|正)?在(大桥|天桥|桥)上|在去(江边|河边|海边|湖边|楼顶|天台|桥)|从[^，。！？；,.!?;]{0,4}(顶楼|楼顶|天台|桥上)`,
+	`(就|要|准备)去(楼顶|天台|顶楼|桥上|大桥上)`,
+	`没有(我|她|他|妈妈|爸爸)[^，。！？；,.!?;]{0,6}(会|才)?(过得|活得)?更好`,
+	`想结束了([，。！？…,.!?]|$)|想结束自己`,
+	`有他没我|有我没他|有她没我|有我没她|捅(他|你|她)`,
+	`我死了(以后|之后)[^。！？!?]{0,12}(欠的|债|贷款|还)`,
+	// Leaving for good, the way out asked about, and the means at hand.
+	`(去|到|出去|开车)[^。！？!?]{0,14}(不回来了|不打算回来|没打算回来|不想回来了)`,
+	`走了也好|早点走[^，。！？；,.!?;]{0,4}(省钱|省心|不拖累)|一起走([，。！？…,.!?]|$)|一起走了`,
+	`就没有然后了|活着[^，。！？；,.!?;]{0,4}拖累|(想|要)去(找|陪)[^，。！？；,.!?;]{0,2}(外公|外婆|爷爷|奶奶|老伴)了`,
+	`怎么死(才|没有|不|得|比较|最)|怎样死|搜[^，。！？；,.!?;]{0,4}死`,
+	`不再醒|别再醒|不会再醒|把自己了(解|结)|在想怎么结束|怎么结束(自己|生命)`,
+	`喝药(拉倒|算了|死)|门口喝药|就喝药|去喝药|把煤气(打开|开着)|开煤气`,
+}, "|"))
+
+// crisisMeaningWords are words every pattern of crisisMeaningRE needs; the
+// phrase matcher finds them in the pass it already makes, so the patterns
+// run only on the few texts that have one and classification stays fast.
+var crisisMeaningWords = phrases(
+	"活", "命", "手腕", "腕子", "胳膊", "手臂", "大腿", "最后一天", "最后一晚", "最后一夜", "不在了",
+	"阎王", "黄泉", "奈何桥", "孟婆汤", "那边", "下面", "地下", "药", "绳子", "炭", "刀片", "失手", "让人", "被救",
+	"割过", "跳过", "站过", "拉下来", "救回来", "抢救过来", "洗胃", "洗了胃", "楼顶", "天台", "顶楼", "桥",
+	"更好", "想结束", "没我", "没他", "没她", "江边", "河边", "海边", "湖边", "捅", "我死了", "回来", "走了也好", "早点走", "一起走", "没有然后", "拖累",
+	"去找", "去陪", "死", "不再醒", "别再醒", "不会再醒", "了解", "了结", "怎么结束", "煤气",
+)
+
+// crisisMeaning reports a warning sign of crisisMeaningRE in lower, whose
+// phrases are h.
+func crisisMeaning(lower string, h *textHits) bool {
+	return h.any(crisisMeaningWords) && crisisMeaningRE.MatchString(lower)
+}
+
+// crisisRecoveredRE and crisisPastRE tell a crisis that is over: thoughts
+// had before, now behind the writer ("之前想过不活了，现在在看心理医生，好多
+// 了"). crisisRelapseRE says it has come back.
+var (
+	crisisRecoveredRE = regexp.MustCompile(`都过去了|过去好几年|过去很久|好多了|在变好|好起来了|走出来了|挺过来了|缓过来了|拉了?回来|看了?心理医生|吃了半年药`)
+	crisisPastRE      = regexp.MustCompile(`以前|之前|去年|当时|那时|那阵子|曾经|有过|想过`)
+	crisisRelapseRE   = regexp.MustCompile(`又|再次|这次|这回|还是想|不想活了`)
+)
+
+// crisisOver reports a crisis told as past and over, which neither the
+// rule nor the model head should flag.
+func crisisOver(lower string) bool {
+	return crisisRecoveredRE.MatchString(lower) && crisisPastRE.MatchString(lower) && !crisisRelapseRE.MatchString(lower)
 }

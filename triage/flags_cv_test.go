@@ -3,6 +3,7 @@
 package triage
 
 import (
+	"os"
 	"slices"
 	"testing"
 )
@@ -87,4 +88,39 @@ func TestCrisisPrecisionFloor(t *testing.T) {
 		t.Logf("floor %.2f threshold %.3f: rule OR head recall %.3f precision %.3f (%d false alarms, %d found by the head alone)",
 			floor, th, float64(tp)/float64(tp+fn), float64(tp)/float64(max(1, tp+fp)), fp, headOnly)
 	}
+}
+
+// TestCrisisRuleOnDev prints the crisis rule's recall and precision, with
+// its misses and false alarms, on holdout/crisis-plain.jsonl: the half of
+// the holdout that rule changes may be written against. The other half,
+// crisis-slang.jsonl, is only ever scored (eval triage --all).
+//
+//	go test -tags cv ./triage -run TestCrisisRuleOnDev -v
+func TestCrisisRuleOnDev(t *testing.T) {
+	f, err := os.Open("holdout/crisis-plain.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dev, err := ReadCorpus(f, "crisis-plain.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tp, fp, fn int
+	for _, ex := range dev {
+		want := slices.Contains(ex.Flags, "crisis")
+		got := ruleCrisis(prepareText(ex.Text))
+		switch {
+		case got && want:
+			tp++
+		case got:
+			fp++
+			t.Logf("false alarm: %.80s", ex.Text)
+		case want:
+			fn++
+			t.Logf("miss: %.80s", ex.Text)
+		}
+	}
+	t.Logf("crisis rule on %d dev lines: recall %.3f (%d/%d), precision %.3f, %d false alarms",
+		len(dev), float64(tp)/float64(tp+fn), tp, tp+fn, float64(tp)/float64(max(1, tp+fp)), fp)
 }

@@ -67,6 +67,29 @@ func TestRuleCrisis(t *testing.T) {
 		{"河边那个工行网点还开门吗", false},
 		{"我爸走了，想取他卡里的钱办后事，银行要公证", false},
 		{"果园打了农药还是减产，农业险不赔", false},
+		// Warning signs whose words come apart, and the same words harmless:
+		// the will to live, cuts, not being here, the other side, the means
+		// saved, another attempt, a roof right now, leaving for good.
+		{"信用卡欠了六万，我都不敢活了", true},
+		{"网贷逼得我这条命我也不打算要了", true},
+		{"手臂上又多了几道口子，催收还是天天打", true},
+		{"过了这个月我就不在了，你们爱找谁找谁", true},
+		{"阎王那里总不收利息吧", true},
+		{"止痛药我已经攒够了，别再催了", true},
+		{"上次吃过药被救回来，这次不会再失手", true},
+		{"我在楼顶，工资卡被冻了", true},
+		{"没有我他们会过得更好", true},
+		{"明天开车去外地，没打算回来", true},
+		{"我天天在想怎么结束自己", true},
+		{"不还就喝药算了", true},
+		{"我在楼顶晒被子，手机掉下去摔坏了", false},
+		{"看到新闻说有人被网贷逼得跳楼了，我想查查自己的征信", false},
+		{"保险合同里的自杀条款是两年吗", false},
+		{"我跟这家保险公司拼了，打了三十多个电话还是不赔", false},
+		{"以前想过不活了，后来看了心理医生，现在好多了，想问逾期记录多久消", false},
+		{"以前想过不活了，现在催收又打来，我又想死了", true},
+		{"这是我最后一次打你们电话，再不处理就去法院起诉", false},
+		{"上个月借了阎王债，利息高得离谱", false},
 	}
 	for _, c := range cases {
 		if got := ruleCrisis(prepareText(c.text)); got != c.want {
