@@ -14,9 +14,14 @@ import (
 //
 //	go test -tags cv ./triage -run TestCrisisRuleOnTrain -v
 func TestCrisisRuleOnTrain(t *testing.T) {
-	train := loadTrainSplit(t)
+	logCrisisRule(t, loadTrainSplit(t), "train")
+}
+
+// logCrisisRule logs the crisis rule's misses and false alarms on
+// examples, then its recall and precision.
+func logCrisisRule(t *testing.T, examples []Example, what string) {
 	var tp, fp, fn int
-	for _, ex := range train {
+	for _, ex := range examples {
 		want := slices.Contains(ex.Flags, "crisis")
 		got := ruleCrisis(prepareText(ex.Text))
 		switch {
@@ -30,8 +35,8 @@ func TestCrisisRuleOnTrain(t *testing.T) {
 			t.Logf("miss: %.80s", ex.Text)
 		}
 	}
-	t.Logf("crisis rule on %d train lines: recall %.3f (%d/%d), precision %.3f, %d false alarms",
-		len(train), float64(tp)/float64(tp+fn), tp, tp+fn, float64(tp)/float64(max(1, tp+fp)), fp)
+	t.Logf("crisis rule on %d %s lines: recall %.3f (%d/%d), precision %.3f, %d false alarms",
+		len(examples), what, float64(tp)/float64(tp+fn), tp, tp+fn, float64(tp)/float64(max(1, tp+fp)), fp)
 }
 
 // TestCrisisPrecisionFloor prints, for several precision floors of the
@@ -106,21 +111,5 @@ func TestCrisisRuleOnDev(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tp, fp, fn int
-	for _, ex := range dev {
-		want := slices.Contains(ex.Flags, "crisis")
-		got := ruleCrisis(prepareText(ex.Text))
-		switch {
-		case got && want:
-			tp++
-		case got:
-			fp++
-			t.Logf("false alarm: %.80s", ex.Text)
-		case want:
-			fn++
-			t.Logf("miss: %.80s", ex.Text)
-		}
-	}
-	t.Logf("crisis rule on %d dev lines: recall %.3f (%d/%d), precision %.3f, %d false alarms",
-		len(dev), float64(tp)/float64(tp+fn), tp, tp+fn, float64(tp)/float64(max(1, tp+fp)), fp)
+	logCrisisRule(t, dev, "dev")
 }
