@@ -55,16 +55,24 @@ SELECT id, faq_id, document_id, 1 - distance FROM r ORDER BY distance`),
 		// to the query (0 without a vector of this model). It also chooses,
 		// for each document reached through an FAQ question, the passage
 		// that stands for it: one the entry cites, else the best by BM25,
-		// else the most similar, else the first.
+		// else the most similar, else the first. Similarity is computed
+		// only among the passages tied on the first two: reading and
+		// comparing every passage's vector of every such document was the
+		// largest cost of a search on the seeded knowledge base.
 		hydrate: r.Replace(`WITH cites AS (
 	SELECT coalesce(array_agg(DISTINCT x), '{}') AS a
 	FROM kb_faqs f, unnest(f.citations) AS x WHERE f.id = ANY(@faqs::bigint[])),
-picked AS (
-	SELECT DISTINCT ON (c.document_id) c.document_id, c.id, c.citation = ANY(cites.a) AS cited
+cand AS (
+	SELECT c.document_id, c.id, c.position, c.citation = ANY(cites.a) AS cited, c.lex <#> @qlex::sparsevec AS lexd
 	FROM kb_chunks c, cites
-	WHERE c.document_id = ANY(@docs::bigint[])
-	ORDER BY c.document_id, cited DESC, c.lex <#> @qlex::sparsevec,
-		CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN {vec} <=> {qv} END ASC NULLS LAST, c.position)
+	WHERE c.document_id = ANY(@docs::bigint[])),
+best AS (
+	SELECT DISTINCT ON (document_id) document_id, cited, lexd FROM cand ORDER BY document_id, cited DESC, lexd),
+picked AS (
+	SELECT DISTINCT ON (x.document_id) x.document_id, x.id, x.cited
+	FROM cand x JOIN best b ON b.document_id = x.document_id AND b.cited = x.cited AND b.lexd = x.lexd
+	JOIN kb_chunks c ON c.id = x.id
+	ORDER BY x.document_id, CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN {vec} <=> {qv} END ASC NULLS LAST, x.position)
 SELECT c.id, c.document_id, d.title, c.kind, c.citation, c.heading_path, c.text, c.lex_text,
 	CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN 1 - ({vec} <=> {qv}) ELSE 0 END AS sim,
 	coalesce(p.document_id, 0) AS picked_for, coalesce(p.cited, false) AS cited
