@@ -8,13 +8,15 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pgvector/pgvector-go"
 )
 
 // hydratedChunk is a passage loaded for display and scoring.
 type hydratedChunk struct {
 	id, docID                      int64
 	title, kind, citation, heading string
-	text, lexText                  string
+	text                           string
+	lex                            pgvector.SparseVector // BM25 weights by term index
 	sim                            float64
 }
 
@@ -73,7 +75,7 @@ func (s *Store) hydrate(ctx context.Context, tx DBTX, lex, vec []chunkRank, flex
 		var h hydratedChunk
 		var pickedFor int64
 		var cited bool
-		err := r.Scan(&h.id, &h.docID, &h.title, &h.kind, &h.citation, &h.heading, &h.text, &h.lexText, &h.sim, &pickedFor, &cited)
+		err := r.Scan(&h.id, &h.docID, &h.title, &h.kind, &h.citation, &h.heading, &h.text, &h.lex, &h.sim, &pickedFor, &cited)
 		if pickedFor != 0 {
 			choice[pickedFor] = h.id
 			if cited {
@@ -95,7 +97,7 @@ func (s *Store) fuse(mode Mode, lex, vec []chunkRank, flex, fvec []questionRank,
 	byID := make(map[int64]*Hit, len(hyd))
 	for _, h := range hyd {
 		byID[h.id] = &Hit{DocumentID: h.docID, ChunkID: h.id, Title: h.title, Kind: h.kind, Citation: h.citation,
-			HeadingPath: h.heading, Text: h.text, Similarity: h.sim, terms: parseLex(h.lexText).hashes()}
+			HeadingPath: h.heading, Text: h.text, Similarity: h.sim, terms: h.lex.Indices()}
 	}
 	rrf := func(w float64, rank int) float64 { return w / (c.RRFK + float64(rank)) }
 	var maxScore float64
@@ -320,7 +322,7 @@ func (s *Store) score(hits []Hit, p *queryPlan, st *Stats) {
 	for i := range hits {
 		h := &hits[i]
 		if total > 0 {
-			have := make(map[uint64]bool, len(h.terms))
+			have := make(map[int32]bool, len(h.terms))
 			for _, t := range h.terms {
 				have[t] = true
 			}
@@ -328,22 +330,22 @@ func (s *Store) score(hits []Hit, p *queryPlan, st *Stats) {
 			// synonym standing for the query word that contains it.
 			coveredOrig := map[string]bool{}
 			for _, t := range p.terms {
-				if t.weight != 1 && have[t.hash] {
+				if t.weight != 1 && have[lexIndex(t.hash)] {
 					coveredOrig[t.orig] = true
 				}
 			}
-			var synCovered map[uint64]bool
+			var synCovered map[int32]bool
 			if len(coveredOrig) > 0 {
-				synCovered = map[uint64]bool{}
+				synCovered = map[int32]bool{}
 				for o := range coveredOrig {
 					for _, x := range lexTerms(o).hashes() {
-						synCovered[x] = true
+						synCovered[lexIndex(x)] = true
 					}
 				}
 			}
 			var got float64
 			for _, t := range p.terms {
-				if t.weight == 1 && (have[t.hash] || synCovered[t.hash]) {
+				if t.weight == 1 && (have[lexIndex(t.hash)] || synCovered[lexIndex(t.hash)]) {
 					got += t.idf
 				}
 			}

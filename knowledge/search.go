@@ -141,7 +141,7 @@ type Hit struct {
 	// the query (0–1); Answer compares it with the threshold.
 	Relevance float64 `json:"relevance"`
 
-	terms []uint64 // the passage's term hashes, for coverage
+	terms []int32 // the passage's term indices (lexIndex), for coverage
 }
 
 // Search runs a hybrid search. Empty, punctuation-only and emoji-only

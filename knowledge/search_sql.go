@@ -73,7 +73,7 @@ picked AS (
 	FROM cand x JOIN best b ON b.document_id = x.document_id AND b.cited = x.cited AND b.lexd = x.lexd
 	JOIN kb_chunks c ON c.id = x.id
 	ORDER BY x.document_id, CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN {vec} <=> {qv} END ASC NULLS LAST, x.position)
-SELECT c.id, c.document_id, d.title, c.kind, c.citation, c.heading_path, c.text, c.lex_text,
+SELECT c.id, c.document_id, d.title, c.kind, c.citation, c.heading_path, c.text, c.lex,
 	CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN 1 - ({vec} <=> {qv}) ELSE 0 END AS sim,
 	coalesce(p.document_id, 0) AS picked_for, coalesce(p.cited, false) AS cited
 FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id LEFT JOIN picked p ON p.id = c.id
