@@ -127,6 +127,21 @@ func (s *Store) synonymsChanged(ts []string) {
 // synonymIndex answers "which groups does this text mention".
 type synonymIndex struct {
 	groups [][]string
+	// folded holds each term of groups width-folded and lower-cased, done
+	// once here rather than for every term on every query.
+	folded [][]string
+}
+
+// newSynonymIndex indexes groups of synonyms for expand.
+func newSynonymIndex(groups [][]string) *synonymIndex {
+	x := &synonymIndex{groups: groups, folded: make([][]string, len(groups))}
+	for i, g := range groups {
+		x.folded[i] = make([]string, len(g))
+		for j, t := range g {
+			x.folded[i][j] = strings.ToLower(foldText(t))
+		}
+	}
+	return x
 }
 
 // expansion is a term added to a query because a synonym of it (from)
@@ -144,10 +159,10 @@ func (x *synonymIndex) expand(text string) []expansion {
 	}
 	norm := strings.ToLower(foldText(text))
 	var out []expansion
-	for _, g := range x.groups {
+	for i, g := range x.groups {
 		from := ""
-		for _, t := range g {
-			if utf8.RuneCountInString(t) >= 2 && strings.Contains(norm, strings.ToLower(foldText(t))) {
+		for j, t := range g {
+			if utf8.RuneCountInString(t) >= 2 && strings.Contains(norm, x.folded[i][j]) {
 				from = t
 				break
 			}
@@ -155,8 +170,8 @@ func (x *synonymIndex) expand(text string) []expansion {
 		if from == "" {
 			continue
 		}
-		for _, t := range g {
-			if t != from && !strings.Contains(norm, strings.ToLower(foldText(t))) {
+		for j, t := range g {
+			if t != from && !strings.Contains(norm, x.folded[i][j]) {
 				out = append(out, expansion{term: t, from: from})
 			}
 		}
@@ -184,7 +199,7 @@ func (s *Store) currentSynonyms(ctx context.Context) (*synonymIndex, error) {
 	for _, g := range groups {
 		segment.AddWords(g...)
 	}
-	x = &synonymIndex{groups: groups}
+	x = newSynonymIndex(groups)
 	s.mu.Lock()
 	s.synonyms, s.synAt = x, time.Now()
 	s.mu.Unlock()
