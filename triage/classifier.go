@@ -190,7 +190,10 @@ func (c *Classifier) fires(head string, z []float32) bool {
 // them, as the rule does, so "催收骂我“早点死了算了”" is abuse to report
 // rather than a cry for help. Other texts cost nothing extra.
 func (c *Classifier) crisisHead(text string, ex *Extraction, z []float32) bool {
-	if !c.fires("flag:crisis", z) || crisisOver(asciiLower(text)) {
+	if !c.fires("flag:crisis", z) {
+		return false
+	}
+	if lower := asciiLower(text); crisisOver(lower) || crisisJoke(lower) {
 		return false
 	}
 	own, ok := withoutOthersSpeech(text)

@@ -105,6 +105,11 @@ var (
 		"拿这条命", "这条老命", "拿命换", "命去换", "不熬到", "熬不动", "扛不住了", "不想再扛",
 		"就不回来了", "再也不回来", "不会回了", "不会再回", "不用再接", "就没人接了", "最后再找你们", "最后一次打你们",
 		"把管子拔", "不做了，人走了", "治疗我不做", "人走了债", "人没了", "重度抑郁", "抑郁症",
+		// Internet speech: euphemisms, filter-dodging spellings, English.
+		"见太奶", "领便当", "躺板板", "吃我的席", "去投胎", "先去投胎", "孟婆", "自刹", "自鲨", "zi杀", "zisha", "自sha", "自s的", "4了算了", "si了算了",
+		"紫砂", "tiao楼", "tiaolou", "跳lou", "一跃而下", "把自己饿死", "饿死自己", "安心上路", "命赔给", "拿命赔", "怎么走都想好", "没打算活", "又割了", "又划了",
+		"吞了一把", "吞了一瓶", "火葬场插", "去火葬场", "下辈子再当", "下辈子再做", "下辈子再见", "🪢",
+		"kill myself", "kms", "unalive", "suicide", "want to die", "wanna die", "end my life", "checking out for good", "gonna jump", "in another life",
 	)
 
 	// crisisViolence are threats against others.
@@ -134,7 +139,13 @@ var crisisFigures = phrases("砸锅卖铁", "拼了命", "拼命还", "拼命工
 // crisisRule reads h, the phrases of lower; when they fire, it reads the
 // text again without what others are reported to have said.
 func crisisRule(lower string, h *textHits) bool {
-	return crisisSigns(lower, h) && !crisisOver(lower)
+	signs := crisisSigns(lower, h)
+	if !signs {
+		if d, ok := despaceCJK(lower); ok {
+			signs = crisisSigns(d, scanPhrases(d))
+		}
+	}
+	return signs && !crisisOver(lower) && !crisisJoke(lower)
 }
 
 // crisisSigns is crisisRule before a crisis told as over is left out.

@@ -26,6 +26,7 @@ var crisisFigureRE = regexp.MustCompile(strings.Join([]string{
 	`最后一次[^。！？!?]{0,20}?(起诉|法院|律师|监管|12378|媒体|曝光|仲裁)`,
 	`拼了[^。！？!?]{0,30}?(电话|投诉|材料|大厅|说法|公道|维权|不走|到底)`,
 	`安眠(枕|园|音乐|香|喷雾|眼罩|茶)`,
+	`自杀式|(拿刀)?砍价|笑不活|紫砂(壶|杯|锅|茶|泥|器)|自鲨(头像|表情|贴纸)|天台(县|山|宗|路|镇|区|市)`,
 	`阎王债`,
 	// A height visited for a photo or fishing.
 	`(站在|坐在|在)[^，。！？；,.!?;]{0,6}(桥上|江边|河边|楼顶|天台|海边)[^，。！？；,.!?;]{0,4}(拍照|钓鱼|夜钓|散步|跑步|看风景|看烟花|看日出|乘凉|晒被子|晒衣服|晾衣服|晒太阳)`,
@@ -66,7 +67,12 @@ func maskCrisisFigures(lower string) (string, bool) {
 // hidden, another attempt "this time", standing on a roof right now, "they
 // are better off without me", and debts that outlive the writer.
 var crisisMeaningRE = regexp.MustCompile(strings.Join([]string{
-	`(不想|不敢|不愿|唔想|勿想|冇心)再?活`,
+	`(不想|不敢|不愿|唔想|勿想|冇心)再?活|(没|不)打算活|不想(再)?存在`,
+	`(人生|这辈子|人间)[^，。！？；,.!?;]{0,8}(杀青|下架|退订|不续费)|从这个?世[上界][^，。！？；,.!?;]{0,4}(下架|下线|删除|注销)`,
+	`(从|往)[^，。！？；,.!?;]{0,8}(楼上|楼顶|高架|桥上|天台)[^，。！？；,.!?;]{0,3}(下去|跳|冲)|往[^，。！？；,.!?;]{0,3}(车底|车轮)|冲下(高架|桥|悬崖|江|河)|差一?点就(下去|跳)`,
+	`刀[^，。！？；,.!?;]{0,4}(在手边|在身上|磨好|备好)|给自己(订|买|定|选)[^，。！？；,.!?;]{0,4}(花圈|骨灰盒|墓地|寿衣)|遗照[^，。！？；,.!?;]{0,2}(选好|准备好|拍好)`,
+	`(就|今晚|马上)去(找|陪)[^，。！？；,.!?;]{0,2}(外公|外婆|爷爷|奶奶|老伴|太奶)|今晚[^，。！？；,.!?;]{0,8}(湖里|河里|江里|海里|江边|河边|湖边|海边)`,
+	`窗户?打开了?[^。！？!?]{0,4}(\d+|十几|二十几?)楼|(写好|写在)[^，。！？；,.!?;]{0,6}(备忘录|信里|纸上)`,
 	`(这条|我这条|这)命[^。！？!?]{0,6}(不要了|不想要了|不打算要了)`,
 	`(割|划)(过|了)?[^，。！？；,.!?;]{0,4}(手腕|腕子|胳膊|手臂|大腿)|(手腕|胳膊|手臂|大腿)上?[^，。！？；,.!?;]{0,6}(口子|刀口|划痕)`,
 	`给自己定的最后一天|最后一晚|最后一夜`,
@@ -75,7 +81,7 @@ var crisisMeaningRE = regexp.MustCompile(strings.Join([]string{
 	`(药|安眠药|绳子|炭|刀片)[^，。！？；,.!?;]{0,6}(够了|攒够|攒了|攒下来|备好了|准备好了|买好了|藏在|藏起来)`,
 	`(这次|这回)[^，。！？；,.!?;]{0,6}(不会再失手|不会失手|不会再让人|不会让人看见|不会再被救)`,
 	`(上次|上回|之前|去年)[^。！？!?]{0,10}(割过|吃过药|跳过|站过|被拉下来|被救回来|抢救过来|洗了?胃)`,
-	`我(真的|现在|正)?在(楼顶|天台|顶楼)|我(真的|现在|正)?在(大桥|天桥|桥)上|在去(江边|河边|海边|湖边|楼顶|天台|桥)|从[^，。！？；,.!?;]{0,4}(顶楼|楼顶|天台|桥上)`,
+	`我(已经|真的|现在|正)?在[^，。！？；,.!?;]{0,6}(楼顶|顶楼|天台)|我(真的|现在|正)?在(大桥|天桥|桥)上|在去(江边|河边|海边|湖边|楼顶|天台|桥)|从[^，。！？；,.!?;]{0,4}(顶楼|楼顶|天台|桥上)`,
 	`(就|要|准备)去(楼顶|天台|顶楼|桥上|大桥上)`,
 	`没有(我|她|他|妈妈|爸爸)[^，。！？；,.!?;]{0,6}(会|才)?(过得|活得)?更好`,
 	`想结束了([，。！？…,.!?]|$)|想结束自己`,
@@ -97,7 +103,7 @@ var crisisMeaningWords = phrases(
 	"活", "命", "手腕", "腕子", "胳膊", "手臂", "大腿", "最后一天", "最后一晚", "最后一夜", "不在了",
 	"阎王", "黄泉", "奈何桥", "孟婆汤", "那边", "下面", "地下", "药", "绳子", "炭", "刀片", "失手", "让人", "被救",
 	"割过", "跳过", "站过", "拉下来", "救回来", "抢救过来", "洗胃", "洗了胃", "楼顶", "天台", "顶楼", "桥",
-	"更好", "想结束", "没我", "没他", "没她", "江边", "河边", "海边", "湖边", "捅", "我死了", "回来", "走了也好", "早点走", "一起走", "没有然后", "拖累",
+	"更好", "想结束", "打算活", "存在", "人生", "这辈子", "人间", "世上", "世界", "楼上", "高架", "车底", "车轮", "冲下", "差点", "差一点", "刀", "花圈", "骨灰", "墓地", "寿衣", "遗照", "外公", "外婆", "爷爷", "奶奶", "老伴", "太奶", "今晚", "窗", "写好", "写在", "没我", "没他", "没她", "江边", "河边", "海边", "湖边", "捅", "我死了", "回来", "走了也好", "早点走", "一起走", "没有然后", "拖累",
 	"去找", "去陪", "死", "不再醒", "别再醒", "不会再醒", "了解", "了结", "怎么结束", "煤气",
 )
 
@@ -111,13 +117,54 @@ func crisisMeaning(lower string, h *textHits) bool {
 // had before, now behind the writer ("之前想过不活了，现在在看心理医生，好多
 // 了"). crisisRelapseRE says it has come back.
 var (
-	crisisRecoveredRE = regexp.MustCompile(`都过去了|过去好几年|过去很久|好多了|在变好|好起来了|走出来了|挺过来了|缓过来了|拉了?回来|看了?心理医生|吃了半年药`)
+	crisisRecoveredRE = regexp.MustCompile(`都过去了|过去好几年|过去很久|好多了|在变好|好起来了|走出来了|挺过来了|缓过来了|拉了?回来|看了?心理医生|吃了半年药|人好好的|都还清|没事了`)
 	crisisPastRE      = regexp.MustCompile(`以前|之前|去年|当时|那时|那阵子|曾经|有过|想过`)
-	crisisRelapseRE   = regexp.MustCompile(`又|再次|这次|这回|还是想|不想活了`)
+	crisisRelapseRE   = regexp.MustCompile(`又|再次|这次|这回|还是想`)
 )
 
 // crisisOver reports a crisis told as past and over, which neither the
 // rule nor the model head should flag.
 func crisisOver(lower string) bool {
 	return crisisRecoveredRE.MatchString(lower) && crisisPastRE.MatchString(lower) && !crisisRelapseRE.MatchString(lower)
+}
+
+// crisisJokeRE marks a text as laughing at itself ("这手续麻烦得我想死😂",
+// "杀了我吧哈哈"); crisisEarnestRE says it is meant all the same: a time,
+// the means, a place, or "不是玩笑".
+var (
+	crisisJokeRE    = regexp.MustCompile(`哈哈|😂|🤣|笑死|hhh`)
+	crisisEarnestRE = regexp.MustCompile(`今晚|明天|药|刀|绳|楼顶|天台|遗书|遗言|遗照|不是玩笑|不是开玩笑|认真的|真的想|说真的|这次是真的`)
+)
+
+// crisisJoke reports death words said as a joke, which neither the rule
+// nor the model head should flag.
+func crisisJoke(lower string) bool {
+	return crisisJokeRE.MatchString(lower) && !crisisEarnestRE.MatchString(lower)
+}
+
+// despaceCJK removes the spaces between two Chinese characters ("不 想 活
+// 了", "今晚 准备 去"): people space words out, sometimes to get past
+// filters, and the lists are written without spaces. It reports whether
+// it removed any.
+func despaceCJK(s string) (string, bool) {
+	if !strings.ContainsAny(s, " \u3000") {
+		return s, false
+	}
+	rs := []rune(s)
+	out := make([]rune, 0, len(rs))
+	changed := false
+	for i, r := range rs {
+		if r == ' ' || r == '\u3000' {
+			j := i
+			for j < len(rs) && (rs[j] == ' ' || rs[j] == '\u3000') {
+				j++
+			}
+			if len(out) > 0 && out[len(out)-1] >= 0x2E80 && j < len(rs) && rs[j] >= 0x2E80 {
+				changed = true
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return string(out), changed
 }

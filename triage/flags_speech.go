@@ -2,6 +2,7 @@ package triage
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -28,6 +29,14 @@ var othersSpeechRE = regexp.MustCompile(
 
 // agreeing marks the writer taking the others' words as their own ("他说得
 // 对，活着给家里丢人"): then the words count as the writer's.
+// speakerRE finds the people whose words othersSpeechRE leaves out.
+var speakerRE = regexp.MustCompile(`催收|讨债|要债|对方|客服|员工|柜员|经理|业务员|工作人员|保安|骗子`)
+
+// continuedSpeechRE is speech going on ("还说", "又骂") whose
+// speaker was named before; its second group is the verb, as in
+// othersSpeechRE.
+var continuedSpeechRE = regexp.MustCompile(`(还|又|并|接着|甚至)(说|讲|扬言|放话|叫嚣|骂|吼|喊|威胁)道?[：:，,]?`)
+
 var agreeing = []string{"说得对", "说的对", "说得没错", "说的没错", "说得也对", "说的也对", "也这么觉得", "也是这么想"}
 
 // addresseeMarks before a speaker make it the one spoken to ("我跟客服说我
@@ -45,6 +54,20 @@ var quotePairs = map[rune]rune{'“': '”', '「': '」', '『': '』', '"': '"
 // matter: speakers, verbs and quotation marks have none.
 func withoutOthersSpeech(s string) (string, bool) {
 	locs := othersSpeechRE.FindAllStringSubmatchIndex(s, -1)
+	// "还说…", "又骂…" after a speaker named earlier is that
+	// speaker going on ("催收打给我外婆，还说“…”"); a bare "，说" may be the
+	// writer, so it is not.
+	if sp := speakerRE.FindStringIndex(s); sp != nil {
+		if more := continuedSpeechRE.FindAllStringSubmatchIndex(s[sp[1]:], -1); more != nil {
+			for _, m := range more {
+				for i := range m {
+					m[i] += sp[1]
+				}
+			}
+			locs = append(locs, more...)
+			slices.SortFunc(locs, func(a, b []int) int { return a[0] - b[0] })
+		}
+	}
 	if locs == nil {
 		return s, false
 	}
@@ -95,12 +118,14 @@ func speechEnd(s string, i int) (end int, quoted bool) {
 			}
 			return len(s), true
 		}
-		if strings.ContainsRune("，。！？；,.!?;\n", r) {
+		if strings.ContainsRune("，。！？；,.!?;\n \u3000", r) {
 			break
 		}
 		j += size
 	}
-	if k := strings.IndexAny(s[i:], "，。！？；,.!?;\n"); k >= 0 {
+	// Unquoted speech ends with its clause; in chat messages a space often
+	// ends one ("客服说是我保管不善 我想喝百草枯").
+	if k := strings.IndexAny(s[i:], "，。！？；,.!?;\n \u3000"); k >= 0 {
 		return i + k, false
 	}
 	return len(s), false

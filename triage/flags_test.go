@@ -90,6 +90,22 @@ func TestRuleCrisis(t *testing.T) {
 		{"以前想过不活了，现在催收又打来，我又想死了", true},
 		{"这是我最后一次打你们电话，再不处理就去法院起诉", false},
 		{"上个月借了阎王债，利息高得离谱", false},
+		// Internet speech: euphemisms, dodged spellings, English, words
+		// spaced out; the same slang harmless; jokes; a collector's threat
+		// that goes on ("还说").
+		{"网贷天天爆通讯录 想去见太奶了", true},
+		{"逾期三个月了 zi杀的念头又来了", true},
+		{"i want to kill myself, 催收打给我老板了", true},
+		{"今晚 准备 去 领 便 当", true},
+		{"我 不 想 活 了", true},
+		{"人生这出戏我想提前杀青", true},
+		{"刀就在手边，催收敢上门就试试", true},
+		{"客服说是我保管不善 我想喝百草枯", true},
+		{"紫砂壶分期付的，商家不给退", false},
+		{"这手续麻烦得我想死😂 改个手机号还要本人到场", false},
+		{"哈哈 笑死 不想活了，不过今晚还是想死，药都备好了", true},
+		{"我在浙江天台县做生意，贷款提前还要收违约金", false},
+		{"催收打给我外婆，还说“不还钱就去死”，我要投诉", false},
 	}
 	for _, c := range cases {
 		if got := ruleCrisis(prepareText(c.text)); got != c.want {
