@@ -134,7 +134,7 @@ func crisisOver(lower string) bool {
 // the means, a place, or "不是玩笑".
 var (
 	crisisJokeRE    = regexp.MustCompile(`哈哈|😂|🤣|笑死|hhh`)
-	crisisEarnestRE = regexp.MustCompile(`今晚|明天|药|刀|绳|楼顶|天台|遗书|遗言|遗照|不是玩笑|不是开玩笑|认真的|真的想|说真的|这次是真的`)
+	crisisEarnestRE = regexp.MustCompile(`今晚|明天|药|刀|绳|楼顶|天台|遗书|遗言|遗照|不是玩笑|不是开玩笑|认真的|真的想|真的不想|真不想|说真的|这次是真的`)
 )
 
 // crisisJoke reports death words said as a joke, which neither the rule

@@ -105,6 +105,12 @@ func withoutOthersSpeech(s string) (string, bool) {
 // when a quotation opens within the next few characters ("说我“…”"),
 // otherwise at the end of the clause. quoted tells which.
 func speechEnd(s string, i int) (end int, quoted bool) {
+	// Spaces right after the verb start the speech; they do not end it
+	// ("催收说 你怎么不去死").
+	for strings.HasPrefix(s[i:], " ") || strings.HasPrefix(s[i:], "\u3000") {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
 	j := i
 	for n := 0; n < 3 && j < len(s); n++ {
 		r, size := utf8.DecodeRuneInString(s[j:])

@@ -106,6 +106,8 @@ func TestRuleCrisis(t *testing.T) {
 		{"哈哈 笑死 不想活了，不过今晚还是想死，药都备好了", true},
 		{"我在浙江天台县做生意，贷款提前还要收违约金", false},
 		{"催收打给我外婆，还说“不还钱就去死”，我要投诉", false},
+		{"催收说 你这种人怎么不去死 我要投诉", false},
+		{"哈哈 我真的不想活了", true},
 	}
 	for _, c := range cases {
 		if got := ruleCrisis(prepareText(c.text)); got != c.want {
