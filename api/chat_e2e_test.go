@@ -391,6 +391,18 @@ func TestChatCrisisAlert(t *testing.T) {
 	}
 }
 
+// A scam under way that has left the consumer despairing gets both
+// alerts, the crisis one first.
+func TestChatCrisisAlertBeforeFraudAlert(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	frames := c.say("自称公安的人让我把钱转到安全账户，我现在还在电话里，钱都被骗光了我真的不想活了")
+	if len(frames) < 2 || frames[0].Kind != "crisis" || frames[1].Kind != "fraud" {
+		t.Fatalf("first frames = %+v, want a crisis alert then a fraud alert", frames[:min(2, len(frames))])
+	}
+}
+
 func TestChatStatusLookupNeedsThePhoneSuffix(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)

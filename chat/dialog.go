@@ -48,8 +48,10 @@ func (e *Engine) message(t *turn, text string) {
 	}
 }
 
-// alerts puts fraud and crisis alerts before any other reply. The same
-// banner is not repeated on the very next message of one story.
+// alerts puts crisis and fraud alerts before any other reply, crisis first
+// when a message has both: a life comes before money, and someone
+// despairing over a scam should not first be told how to stop a transfer.
+// The same banner is not repeated on the very next message of one story.
 func (e *Engine) alerts(t *turn, c triage.Classification) {
 	st := t.st()
 	if st.Alerted == nil {
@@ -61,17 +63,17 @@ func (e *Engine) alerts(t *turn, c triage.Classification) {
 		last, seen := st.Alerted[kind]
 		return !seen || last != st.Turns-1
 	}
-	if c.HasFlag("fraud_in_progress") {
-		if fresh("fraud") {
-			t.say(fraudAlert(c.Institution))
-		}
-		st.Alerted["fraud"] = st.Turns
-	}
 	if c.HasFlag("crisis") {
 		if fresh("crisis") {
 			t.say(crisisAlert())
 		}
 		st.Alerted["crisis"] = st.Turns
+	}
+	if c.HasFlag("fraud_in_progress") {
+		if fresh("fraud") {
+			t.say(fraudAlert(c.Institution))
+		}
+		st.Alerted["fraud"] = st.Turns
 	}
 }
 
