@@ -149,6 +149,33 @@ func TestEvalTriageCommand(t *testing.T) {
 	}
 }
 
+// A holdout file is scored whole: every line, none trained on.
+func TestEvalTriageHoldoutFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join("..", "..", "triage", "holdout", "crisis-slang.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := triage.ReadCorpus(f, "crisis-slang.jsonl")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, out, errOut := offlineMain()
+	defer m.Close()
+	if err := m.Run(context.Background(), []string{"eval", "triage", "--corpus", path, "--all", "--json", "--svg", ""}); err != nil {
+		t.Fatalf("eval triage: %v (%s)", err, errOut)
+	}
+	var r evals.TriageReport
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("--json output: %v", err)
+	}
+	if r.TestExamples != len(want) || !strings.Contains(r.Set, "every line") {
+		t.Errorf("scored %d lines of %q, want all %d", r.TestExamples, r.Set, len(want))
+	}
+}
+
 func TestTriageTrainCommand(t *testing.T) {
 	t.Parallel()
 	// A small corpus in which every head still has both classes.

@@ -26,7 +26,7 @@ const holdoutDir = "triage/holdout"
 // an SVG chart.
 func evalTriage(ctx context.Context, m *Main, args []string) error {
 	fset := newFlagSet(m, "eval triage")
-	corpusDir := fset.String("corpus", "", "directory of labelled *.jsonl files (default: "+repoCorpusDir+" if it exists, else the corpus built into the binary)")
+	corpusDir := fset.String("corpus", "", "directory of labelled *.jsonl files, or one such file (default: "+repoCorpusDir+" if it exists, else the corpus built into the binary)")
 	modelPath := fset.String("model", "", "model file from `xiaobao triage train --out` (default: the embedded model)")
 	asJSON := fset.Bool("json", false, "print the report as JSON")
 	svgPath := fset.String("svg", filepath.Join(os.TempDir(), "xiaobao-triage-confusion.svg"), "where to write the confusion-matrix chart (empty: none)")

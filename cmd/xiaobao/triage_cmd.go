@@ -118,6 +118,19 @@ func loadCorpus(dir string) ([]triage.Example, string, error) {
 	source := dir
 	switch {
 	case dir != "":
+		// One file is read alone: a holdout set scored whole with --all.
+		if st, err := os.Stat(dir); err == nil && st.Mode().IsRegular() {
+			f, err := os.Open(dir)
+			if err != nil {
+				return nil, "", fmt.Errorf("corpus %s: %w", dir, err)
+			}
+			defer f.Close()
+			all, err := triage.ReadCorpus(f, filepath.Base(dir))
+			if err != nil {
+				return nil, "", fmt.Errorf("corpus %s: %w", dir, err)
+			}
+			return all, dir, nil
+		}
 		fsys = os.DirFS(dir)
 	default:
 		if st, err := os.Stat(repoCorpusDir); err == nil && st.IsDir() {
