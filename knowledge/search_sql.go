@@ -63,15 +63,14 @@ SELECT id, faq_id, document_id, 1 - distance FROM r ORDER BY distance`),
 	SELECT coalesce(array_agg(DISTINCT x), '{}') AS a
 	FROM kb_faqs f, unnest(f.citations) AS x WHERE f.id = ANY(@faqs::bigint[])),
 cand AS (
-	SELECT c.document_id, c.id, c.position, c.citation = ANY(cites.a) AS cited, c.lex <#> @qlex::sparsevec AS lexd
+	SELECT c.document_id, c.id, c.position, c.citation = ANY(cites.a) AS cited,
+		rank() OVER (PARTITION BY c.document_id ORDER BY c.citation = ANY(cites.a) DESC, c.lex <#> @qlex::sparsevec) AS tie
 	FROM kb_chunks c, cites
 	WHERE c.document_id = ANY(@docs::bigint[])),
-best AS (
-	SELECT DISTINCT ON (document_id) document_id, cited, lexd FROM cand ORDER BY document_id, cited DESC, lexd),
 picked AS (
 	SELECT DISTINCT ON (x.document_id) x.document_id, x.id, x.cited
-	FROM cand x JOIN best b ON b.document_id = x.document_id AND b.cited = x.cited AND b.lexd = x.lexd
-	JOIN kb_chunks c ON c.id = x.id
+	FROM cand x JOIN kb_chunks c ON c.id = x.id
+	WHERE x.tie = 1
 	ORDER BY x.document_id, CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN {vec} <=> {qv} END ASC NULLS LAST, x.position)
 SELECT c.id, c.document_id, d.title, c.kind, c.citation, c.heading_path, c.text, c.lex,
 	CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN 1 - ({vec} <=> {qv}) ELSE 0 END AS sim,

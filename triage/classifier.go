@@ -127,7 +127,7 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 
 	on := map[string]bool{
 		"fraud_in_progress": fraudRule(h) || c.fires("flag:fraud_in_progress", z),
-		"crisis":            crisisRule(lower, h) || c.crisisHead(text, &ex, z),
+		"crisis":            crisisRule(lower, h) || c.crisisHead(text, lower, &ex, z),
 		"vulnerable":        vulnerableRule(text, h),
 		"escalation":        escalationRule(h),
 		"large_amount":      ex.AmountYuan != nil && *ex.AmountYuan >= c.cfg.LargeAmountYuan,
@@ -189,11 +189,8 @@ func (c *Classifier) fires(head string, z []float32) bool {
 // collector's or a clerk's words are quoted, it reads the text without
 // them, as the rule does, so "催收骂我“早点死了算了”" is abuse to report
 // rather than a cry for help. Other texts cost nothing extra.
-func (c *Classifier) crisisHead(text string, ex *Extraction, z []float32) bool {
-	if !c.fires("flag:crisis", z) {
-		return false
-	}
-	if lower := asciiLower(text); crisisOver(lower) || crisisJoke(lower) {
+func (c *Classifier) crisisHead(text, lower string, ex *Extraction, z []float32) bool {
+	if !c.fires("flag:crisis", z) || crisisOver(lower) || crisisJoke(lower) {
 		return false
 	}
 	own, ok := withoutOthersSpeech(text)

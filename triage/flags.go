@@ -148,7 +148,8 @@ func crisisRule(lower string, h *textHits) bool {
 	return signs && !crisisOver(lower) && !crisisJoke(lower)
 }
 
-// crisisSigns is crisisRule before a crisis told as over is left out.
+// crisisSigns is crisisRule before jokes and a crisis told as over are
+// left out.
 func crisisSigns(lower string, h *textHits) bool {
 	if !crisisPhrases(h) {
 		if (!h.any(crisisPlaceWords) || !crisisPlace.MatchString(lower)) && !crisisMeaning(lower, h) {

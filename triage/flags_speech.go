@@ -24,19 +24,24 @@ import (
 // follows is who was shouted at and then the writer's own words ("骂我妈
 // 我就去他们网点砸了").
 var othersSpeechRE = regexp.MustCompile(
-	`(催收[的公司人员]*|讨债的人?|要债的人?|对方|客服|员工|柜员|经理|业务员|工作人员|保安|骗子)` +
-		`[^，。！？；,.!?;“”"「」『』\n]{0,6}?(说|讲|扬言|放话|叫嚣|骂|吼|喊|威胁)道?[：:，,]?`)
+	`(` + speakers + `)[^，。！？；,.!?;“”"「」『』\n]{0,6}?(` + speechVerbs + `)道?[：:，,]?`)
+
+// speakers and speechVerbs are the people whose words are left out and
+// the verbs that start their words.
+const (
+	speakers    = `催收[的公司人员]*|讨债的人?|要债的人?|对方|客服|员工|柜员|经理|业务员|工作人员|保安|骗子`
+	speechVerbs = `说|讲|扬言|放话|叫嚣|骂|吼|喊|威胁`
+)
+
+// speakerRE finds a speaker named anywhere, for continuedSpeechRE.
+var speakerRE = regexp.MustCompile(speakers)
+
+// continuedSpeechRE is speech going on ("还说", "又骂") whose speaker was
+// named before; its second group is the verb, as in othersSpeechRE.
+var continuedSpeechRE = regexp.MustCompile(`(还|又|并|接着|甚至)(` + speechVerbs + `)道?[：:，,]?`)
 
 // agreeing marks the writer taking the others' words as their own ("他说得
 // 对，活着给家里丢人"): then the words count as the writer's.
-// speakerRE finds the people whose words othersSpeechRE leaves out.
-var speakerRE = regexp.MustCompile(`催收|讨债|要债|对方|客服|员工|柜员|经理|业务员|工作人员|保安|骗子`)
-
-// continuedSpeechRE is speech going on ("还说", "又骂") whose
-// speaker was named before; its second group is the verb, as in
-// othersSpeechRE.
-var continuedSpeechRE = regexp.MustCompile(`(还|又|并|接着|甚至)(说|讲|扬言|放话|叫嚣|骂|吼|喊|威胁)道?[：:，,]?`)
-
 var agreeing = []string{"说得对", "说的对", "说得没错", "说的没错", "说得也对", "说的也对", "也这么觉得", "也是这么想"}
 
 // addresseeMarks before a speaker make it the one spoken to ("我跟客服说我
