@@ -550,3 +550,23 @@ func TestChatForeignCurrencyAmount(t *testing.T) {
 		t.Fatalf("amount answer in dollars = %v / %q, want 3000美元", o.Summary.AmountYuan, o.Summary.AmountForeign)
 	}
 }
+
+func TestChatIndignantQuestionStartsComplaint(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	frames := c.say("我的佣金怎么比开户时说好的高那么多？？有没有人管管")
+	for _, f := range frames {
+		if f.Answer {
+			t.Fatalf("answered from the knowledge base: %+v", f)
+		}
+	}
+	if got := last(frames); got.Expecting == "" {
+		t.Fatalf("last frame = %+v, want the complaint form's first question", got)
+	}
+	c2, _ := e.dial(t, "")
+	sum := fileUntilConfirm(t, c2, "我要投诉。招行信用卡上个月乱扣了我680块年费，我从来没开通过什么白金卡", zhangFacts)
+	if !strings.HasPrefix(sum.Summary.Description, "招行信用卡") {
+		t.Fatalf("description = %q, want the story without the preamble", sum.Summary.Description)
+	}
+}

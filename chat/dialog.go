@@ -79,7 +79,7 @@ func (e *Engine) alerts(t *turn, c triage.Classification) {
 
 func (e *Engine) idle(t *turn, text string, c triage.Classification) {
 	st := t.st()
-	explicit := containsAny(normalize(text), "我要投诉", "我想投诉", "投诉一下", "帮我投诉")
+	explicit := containsAny(normalize(text), complaintWords...)
 	if !explicit && (trackingRE.MatchString(text) || (c.Intent == "status" && containsAny(text, statusWords...))) {
 		e.startStatus(t, text)
 		return
@@ -179,6 +179,11 @@ func (e *Engine) answer(t *turn, question string, standalone bool) {
 	}
 	t.sayWith(o, map[string]any{"question": question, "chunk_ids": chunkIDs})
 }
+
+// complaintWords say in so many words that the consumer wants something
+// done, whatever the intent model hears: "有没有人管管" ends an indignant
+// story, not a question for the knowledge base.
+var complaintWords = []string{"我要投诉", "我想投诉", "投诉一下", "帮我投诉", "有没有人管", "有人管管", "有人管吗", "谁来管管", "没人管吗"}
 
 // statusWords back up the intent model before a status lookup starts, so an
 // angry "有没有人管管" is not mistaken for a progress query.

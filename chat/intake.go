@@ -33,6 +33,18 @@ func (e *Engine) startIntake(t *turn, text string, c triage.Classification) {
 	e.askNext(t, opening)
 }
 
+// preambleRE is a bare "I want to complain" before the story: the case's
+// account of what happened should start with what happened.
+var preambleRE = regexp.MustCompile(`^\s*(?:你好|您好)?[，,。.！!\s]*(?:我要投诉|我想投诉|我要举报|投诉)(?:一下)?[，,。.：:！!\s]+`)
+
+// withoutPreamble is text without a leading preamble.
+func withoutPreamble(text string) string {
+	if m := preambleRE.FindStringIndex(text); m != nil {
+		return text[m[1]:]
+	}
+	return text
+}
+
 // prefill takes slot values out of free text without overwriting answers.
 func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening bool) {
 	f := &t.st().Form
@@ -40,8 +52,8 @@ func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening 
 		f.Institution = c.Institution
 		f.fill(slotInstitution)
 	}
-	if opening && !f.Filled[slotDescription] && utf8.RuneCountInString(text) >= minStoryRunes {
-		f.Description = text
+	if story := withoutPreamble(text); opening && !f.Filled[slotDescription] && utf8.RuneCountInString(story) >= minStoryRunes {
+		f.Description = story
 		f.fill(slotDescription)
 	}
 	if !f.Filled[slotOccurredAt] && c.OccurredAt != nil && !c.OccurredAt.After(t.now) {

@@ -34,3 +34,20 @@ func TestLastCodeTakesTheCorrection(t *testing.T) {
 		t.Errorf("reason = %q, want fees", got)
 	}
 }
+
+func TestWithoutPreamble(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"我要投诉。我的佣金比开户时说好的高": "我的佣金比开户时说好的高",
+		"您好，我要投诉一下，招行乱扣年费":  "招行乱扣年费",
+		"投诉：光大信用卡分期收手续费":    "光大信用卡分期收手续费",
+		"我要投诉招行":            "我要投诉招行", // the institution follows directly: keep the words
+		"招行乱扣年费，我要投诉":       "招行乱扣年费，我要投诉",
+		"投诉处理太慢了":           "投诉处理太慢了",
+	}
+	for in, want := range cases {
+		if got := withoutPreamble(in); got != want {
+			t.Errorf("withoutPreamble(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
