@@ -39,6 +39,11 @@ type RetrievalOptions struct {
 	// Search and Dim configure the store under test (Dim: offline embedder).
 	Search knowledge.SearchConfig
 	Dim    int
+	// Projection, when set, is the offline embedder's projection.
+	Projection *knowledge.Projection
+	// ScaleComponents, when above 0, makes the scale run fit a projection
+	// of that many components to its corpus and search with it.
+	ScaleComponents int
 	// K is the cut-off for MRR. Defaults to 10.
 	K int
 }
@@ -98,7 +103,7 @@ func RunRetrieval(ctx context.Context, o RetrievalOptions) ([]SetResult, error) 
 func (o RetrievalOptions) store(pool *pgxpool.Pool) (*knowledge.Store, error) {
 	return knowledge.NewStore(knowledge.Config{
 		DB: pool, Logger: o.Logger, Search: o.Search,
-		Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{Dim: o.Dim}),
+		Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{Dim: o.Dim, Projection: o.Projection}),
 	})
 }
 
@@ -355,8 +360,8 @@ func (r RetrievalReport) Print(w io.Writer) {
 			r.Import.Files, r.Import.Chunks, r.Import.Seconds, r.Import.ImportSeconds, r.Import.ReembedSeconds)
 	}
 	if s := r.Scale; s != nil {
-		fmt.Fprintf(w, "\nscale: %d chunks (load %.0f s, index build %.0f s); hybrid p50 %.2f ms, p95 %.2f ms over %d queries; HNSW recall@10 %.3f (ef_search %d)\n",
-			s.Chunks, s.LoadSeconds, s.IndexSeconds, s.HybridP50ms, s.HybridP95ms, s.Queries, s.Recall10, s.EfSearch)
+		fmt.Fprintf(w, "\nscale: %d chunks, vectors %s (load %.0f s, index build %.0f s); hybrid p50 %.2f ms, p95 %.2f ms over %d queries; HNSW recall@10 %.3f (ef_search %d)\n",
+			s.Chunks, s.Model, s.LoadSeconds, s.IndexSeconds, s.HybridP50ms, s.HybridP95ms, s.Queries, s.Recall10, s.EfSearch)
 	}
 	if len(r.Targets) > 0 {
 		fmt.Fprintln(w, "\ntargets (offline engine):")

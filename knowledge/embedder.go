@@ -47,6 +47,11 @@ type OfflineConfig struct {
 	// IDFPower raises the IDF weight to this power: above 1 concentrates a
 	// vector on its rarer features. Defaults to 1.
 	IDFPower float64
+	// Projection, when set, maps the hashed vector onto its trained main
+	// directions (see Projection); Dim stays the hashing dimension and must
+	// equal Projection.In, vectors have Projection.Out dimensions. Defaults
+	// to nil: no projection.
+	Projection *Projection
 }
 
 // OfflineEmbedder is the default embedder: deterministic, in-process, no
@@ -72,11 +77,22 @@ func NewOfflineEmbedder(cfg OfflineConfig) *OfflineEmbedder {
 	return e
 }
 
-// Model is "offline-hash-<dim>".
-func (e *OfflineEmbedder) Model() string { return fmt.Sprintf("offline-hash-%d", e.cfg.Dim) }
+// Model is "offline-hash-<dim>", with "-p<out>-<id>" for a projection.
+func (e *OfflineEmbedder) Model() string {
+	if p := e.cfg.Projection; p != nil {
+		return fmt.Sprintf("offline-hash-%d-p%d-%s", e.cfg.Dim, p.Out, p.ID())
+	}
+	return fmt.Sprintf("offline-hash-%d", e.cfg.Dim)
+}
 
-// Dim is the configured dimension.
-func (e *OfflineEmbedder) Dim() int { return e.cfg.Dim }
+// Dim is the dimension of the vectors: the projection's output when there
+// is one, otherwise the hashing dimension.
+func (e *OfflineEmbedder) Dim() int {
+	if p := e.cfg.Projection; p != nil {
+		return p.Out
+	}
+	return e.cfg.Dim
+}
 
 func (e *OfflineEmbedder) useStats(st *Stats) { e.stats.Store(st) }
 
@@ -92,6 +108,16 @@ func (e *OfflineEmbedder) Embed(_ context.Context, texts []string) ([][]float32,
 
 // embed is Embed for one text whose lexical terms are already known.
 func (e *OfflineEmbedder) embed(text string, ts []string, st *Stats) []float32 {
+	v := e.hashed(text, ts, st)
+	if p := e.cfg.Projection; p != nil {
+		v = p.apply(v)
+	}
+	return normalize(v)
+}
+
+// hashed is the weighted feature-hashing vector of a text, before any
+// projection and not normalised.
+func (e *OfflineEmbedder) hashed(text string, ts []string, st *Stats) []float64 {
 	fs := kindedFeatures(text, ts)
 	ws := make([]float64, len(fs))
 	for i, f := range fs {
@@ -119,7 +145,7 @@ func (e *OfflineEmbedder) embed(text string, ts []string, st *Stats) []float32 {
 		}
 		v[b] += w
 	}
-	return normalize(v)
+	return v
 }
 
 func (e *OfflineEmbedder) kindWeight(k byte) float64 {

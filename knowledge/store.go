@@ -74,6 +74,9 @@ func (c *Config) validate() error {
 	if !modelNameRE.MatchString(c.Embedder.Model()) {
 		return fmt.Errorf("knowledge: embedding model name %q must be letters, digits and ._:/-", c.Embedder.Model())
 	}
+	if off, ok := c.Embedder.(*OfflineEmbedder); ok && off.cfg.Projection != nil && off.cfg.Projection.In != off.cfg.Dim {
+		return fmt.Errorf("knowledge: the projection maps %d dimensions, the offline embedder hashes into %d", off.cfg.Projection.In, off.cfg.Dim)
+	}
 	if d := c.Embedder.Dim(); d < 1 || d > 2000 {
 		return fmt.Errorf("knowledge: embedding dimension %d must be 1..2000 (the HNSW limit)", d)
 	}

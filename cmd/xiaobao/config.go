@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xiaobao-cn/xiaobao/knowledge"
 )
 
 // Config is every setting read from the environment. Each field names its
@@ -47,6 +49,15 @@ type Config struct {
 	// EmbeddingDim is XIAOBAO_EMBEDDING_DIM for the offline embedder.
 	// Defaults to 1024.
 	EmbeddingDim int
+	// EmbeddingProjection is XIAOBAO_EMBEDDING_PROJECTION, a projection file
+	// written by `xiaobao kb fit-projection`: the offline embedder then maps
+	// its vectors onto the knowledge base's main directions, which a large
+	// knowledge base (tens of thousands of passages) needs for fast,
+	// accurate HNSW search. Empty (the default) means no projection.
+	EmbeddingProjection string
+	// EfSearch is XIAOBAO_HNSW_EF_SEARCH, hnsw.ef_search for vector search.
+	// Defaults to the knowledge package's default (200).
+	EfSearch int
 	// MaxUploadBytes is XIAOBAO_MAX_UPLOAD_BYTES for knowledge imports.
 	// Defaults to 10 MB.
 	MaxUploadBytes int64
@@ -102,6 +113,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		HolidaysFile:   getenv("XIAOBAO_HOLIDAYS_FILE"),
 		RoutingFile:    getenv("XIAOBAO_ROUTING_FILE"),
 		TriageModel:    getenv("XIAOBAO_TRIAGE_MODEL"),
+
+		EmbeddingProjection: getenv("XIAOBAO_EMBEDDING_PROJECTION"),
 	}
 	for _, o := range strings.Split(getenv("XIAOBAO_ALLOWED_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -135,6 +148,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.LLMTimeout = dur("XIAOBAO_LLM_TIMEOUT", 8*time.Second)
 	c.EmbeddingDim = integer("XIAOBAO_EMBEDDING_DIM", 1024, 64, 2000)
+	c.EfSearch = integer("XIAOBAO_HNSW_EF_SEARCH", knowledge.DefaultEfSearch, 10, 1000)
 	c.MaxUploadBytes = int64(integer("XIAOBAO_MAX_UPLOAD_BYTES", 10<<20, 1024, 1<<30))
 	c.LargeAmountYuan = float64(integer("XIAOBAO_LARGE_AMOUNT_YUAN", 50000, 1, 1<<30))
 	c.DeadlineDays = integer("XIAOBAO_DEADLINE_DAYS", 15, 1, 365)

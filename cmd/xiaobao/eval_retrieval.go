@@ -33,6 +33,8 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 	scale := fs.Int("scale", 0, "also build a corpus of this many chunks and measure latency and HNSW recall (e.g. 100000)")
 	modes := fs.String("modes", "bm25,lexical,vector,hybrid", "retrieval modes to compare")
 	dim := fs.Int("dim", 0, "offline embedding dimension (default XIAOBAO_EMBEDDING_DIM)")
+	projFile := fs.String("projection", "", "projection file for the offline embedder (kb fit-projection), for the sets")
+	scaleComps := fs.Int("scale-components", 256, "with --scale: fit a projection of this many components to the corpus and search with it (0: the plain hashed vectors)")
 	keep := fs.Bool("keep", false, "keep the scratch databases (their names are printed) to inspect them")
 	var sc knowledge.SearchConfig
 	fs.Float64Var(&sc.RRFK, "rrf-k", 0, "RRF k (default: the store's)")
@@ -63,7 +65,18 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 			return pool, func() { pool.Close() }, err
 		}
 	}
-	o := evals.RetrievalOptions{NewDB: newDB, Logger: m.Logger, Search: sc, Dim: *dim}
+	o := evals.RetrievalOptions{NewDB: newDB, Logger: m.Logger, Search: sc, Dim: *dim, ScaleComponents: *scaleComps}
+	if *projFile != "" {
+		f, err := os.Open(*projFile)
+		if err != nil {
+			return err
+		}
+		o.Projection, err = knowledge.ReadProjection(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
 	for _, md := range strings.Split(*modes, ",") {
 		switch md = strings.TrimSpace(md); md {
 		case "hybrid":

@@ -21,7 +21,7 @@ import (
 // runKB dispatches `xiaobao kb import|seed|reembed`.
 func runKB(ctx context.Context, m *Main, args []string) error {
 	if len(args) == 0 {
-		return errors.New("kb: say what to do: import PATH…, seed or reembed")
+		return errors.New("kb: say what to do: import PATH…, seed, reembed or fit-projection")
 	}
 	switch args[0] {
 	case "import":
@@ -30,8 +30,10 @@ func runKB(ctx context.Context, m *Main, args []string) error {
 		return kbSeed(ctx, m, args[1:])
 	case "reembed":
 		return kbReembed(ctx, m, args[1:])
+	case "fit-projection":
+		return kbFitProjection(ctx, m, args[1:])
 	}
-	return fmt.Errorf("kb: unknown action %q (use import, seed or reembed)", args[0])
+	return fmt.Errorf("kb: unknown action %q (use import, seed, reembed or fit-projection)", args[0])
 }
 
 // openKnowledge loads the configuration, migrates and opens the store.
@@ -163,6 +165,57 @@ func kbSeed(ctx context.Context, m *Main, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "seeded %d documents (%d new or changed) and %d new synonym groups in %s\n",
 		len(res.Documents), res.Changed(), res.SynonymsAdded, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// kbFitProjection writes a projection of the offline vectors fitted to the
+// knowledge base. It changes nothing in the database: the operator
+// configures the file (XIAOBAO_EMBEDDING_PROJECTION) and re-embeds, so a
+// running service keeps its vectors until then.
+func kbFitProjection(ctx context.Context, m *Main, args []string) error {
+	fs := newFlagSet(m, "kb fit-projection")
+	out := fs.String("out", "", "file to write (required)")
+	components := fs.Int("components", 256, "dimensions of the projected vectors")
+	sample := fs.Int("sample", 30000, "fit on at most this many passages and questions, evenly spread (0: all)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("kb fit-projection: --out FILE is required")
+	}
+	if *components < 8 || *components > 2000 || *sample < 0 {
+		return errors.New("kb fit-projection: --components must be 8..2000 and --sample at least 0")
+	}
+	if err := m.loadConfig(); err != nil {
+		return err
+	}
+	if err := m.openDB(ctx, true); err != nil {
+		return err
+	}
+	// Fit on the plain hashed vectors, whatever projection is configured now.
+	m.Config.EmbeddingProjection = ""
+	kb, err := m.newKnowledge(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	p, err := kb.FitProjection(ctx, *components, *sample)
+	if err != nil {
+		return fmt.Errorf("kb fit-projection: %w", err)
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return fmt.Errorf("kb fit-projection: %w", err)
+	}
+	if _, err := p.WriteTo(f); err != nil {
+		f.Close()
+		return fmt.Errorf("kb fit-projection: writing %s: %w", *out, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("kb fit-projection: writing %s: %w", *out, err)
+	}
+	fmt.Fprintf(m.Stdout, "fitted %d×%d projection %s in %s and wrote %s\nto use it: XIAOBAO_EMBEDDING_PROJECTION=%s xiaobao kb reembed\n",
+		p.In, p.Out, p.ID(), time.Since(start).Round(time.Millisecond), *out, *out)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -17,11 +18,20 @@ import (
 // answers and (unless OPENAI_EMBEDDING_MODEL=offline) OpenAI embeddings.
 // Vectors of another model stay invisible to search until `kb reembed`.
 func (m *Main) newKnowledge(ctx context.Context) (*knowledge.Store, error) {
+	offline := knowledge.OfflineConfig{Dim: m.Config.EmbeddingDim}
+	if path := m.Config.EmbeddingProjection; path != "" {
+		p, err := readProjection(path)
+		if err != nil {
+			return nil, fmt.Errorf("XIAOBAO_EMBEDDING_PROJECTION: %w", err)
+		}
+		offline.Projection = p
+	}
 	cfg := knowledge.Config{
 		DB:           m.Pool,
 		Logger:       m.Logger,
 		MaxFileBytes: m.Config.MaxUploadBytes,
-		Embedder:     knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{Dim: m.Config.EmbeddingDim}),
+		Embedder:     knowledge.NewOfflineEmbedder(offline),
+		Search:       knowledge.SearchConfig{EfSearch: m.Config.EfSearch},
 	}
 	if m.Config.LLMEnabled() {
 		oc := openai.DefaultConfig(m.Config.OpenAIAPIKey)
@@ -52,4 +62,18 @@ func (m *Main) newKnowledge(ctx context.Context) (*knowledge.Store, error) {
 		return nil, fmt.Errorf("knowledge base: %w", err)
 	}
 	return kb, nil
+}
+
+// readProjection reads a projection file written by `kb fit-projection`.
+func readProjection(path string) (*knowledge.Projection, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	p, err := knowledge.ReadProjection(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
 }
