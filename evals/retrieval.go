@@ -29,6 +29,12 @@ type RetrievalOptions struct {
 	// which should decline them; Short ones are brief in-domain questions it
 	// should answer.
 	OffTopic, Short []string
+	// Unanswerable are in-domain questions the seeded content does not
+	// answer (kb_unanswerable.jsonl, tuned on); UnanswerableReport more of
+	// them written apart by someone who saw only the documents' titles
+	// (kb_unanswerable_report.jsonl, 60 finance and 20 off-domain, only
+	// measured).
+	Unanswerable, UnanswerableReport []string
 	// Answers, when set, receives the answer measurements of a seeded set.
 	Answers **AnswerResult
 	Logger  *slog.Logger
@@ -126,7 +132,7 @@ func runSet(ctx context.Context, o RetrievalOptions, set RetrievalSet) ([]SetRes
 		return nil, err
 	}
 	if set.Seeded && o.Answers != nil {
-		ar, err := measureAnswers(ctx, kb, set, o.Short, o.OffTopic)
+		ar, err := measureAnswers(ctx, kb, set, o)
 		if err != nil {
 			return nil, err
 		}
@@ -226,8 +232,9 @@ func index(ctx context.Context, kb *knowledge.Store, set RetrievalSet) (map[stri
 	return want, nil
 }
 
-func measureAnswers(ctx context.Context, kb *knowledge.Store, set RetrievalSet, short, offTopic []string) (*AnswerResult, error) {
-	r := &AnswerResult{InDomain: len(set.Queries), Short: len(short), OffTopic: len(offTopic)}
+func measureAnswers(ctx context.Context, kb *knowledge.Store, set RetrievalSet, o RetrievalOptions) (*AnswerResult, error) {
+	r := &AnswerResult{InDomain: len(set.Queries), Short: len(o.Short), OffTopic: len(o.OffTopic),
+		Unanswerable: len(o.Unanswerable), Report: len(o.UnanswerableReport)}
 	var lat []time.Duration
 	ask := func(q string) (bool, error) {
 		start := time.Now()
@@ -257,10 +264,16 @@ func measureAnswers(ctx context.Context, kb *knowledge.Store, set RetrievalSet, 
 	if r.Confident, err = confident(inDomain); err != nil {
 		return nil, err
 	}
-	if r.ShortConfident, err = confident(short); err != nil {
+	if r.ShortConfident, err = confident(o.Short); err != nil {
 		return nil, err
 	}
-	if r.FalseConfident, err = confident(offTopic); err != nil {
+	if r.FalseConfident, err = confident(o.OffTopic); err != nil {
+		return nil, err
+	}
+	if r.UnanswerableConfident, err = confident(o.Unanswerable); err != nil {
+		return nil, err
+	}
+	if r.ReportConfident, err = confident(o.UnanswerableReport); err != nil {
 		return nil, err
 	}
 	if r.InDomain > 0 {
@@ -271,6 +284,12 @@ func measureAnswers(ctx context.Context, kb *knowledge.Store, set RetrievalSet, 
 	}
 	if r.OffTopic > 0 {
 		r.FalseConfident = round4(r.FalseConfident / float64(r.OffTopic))
+	}
+	if r.Unanswerable > 0 {
+		r.UnanswerableConfident = round4(r.UnanswerableConfident / float64(r.Unanswerable))
+	}
+	if r.Report > 0 {
+		r.ReportConfident = round4(r.ReportConfident / float64(r.Report))
 	}
 	r.P50ms, r.P95ms = percentileMS(lat, 0.5), percentileMS(lat, 0.95)
 	return r, nil
@@ -296,8 +315,15 @@ type AnswerResult struct {
 	ShortConfident float64 `json:"short_confident_rate"`
 	OffTopic       int     `json:"off_topic"`
 	FalseConfident float64 `json:"false_confident_rate"`
-	P50ms          float64 `json:"p50_ms"`
-	P95ms          float64 `json:"p95_ms"`
+	// Unanswerable and Report count the in-domain questions the content
+	// does not answer (tuned on, and written apart); the rates are how
+	// often they wrongly got a confident answer.
+	Unanswerable          int     `json:"unanswerable"`
+	UnanswerableConfident float64 `json:"unanswerable_confident_rate"`
+	Report                int     `json:"unanswerable_report"`
+	ReportConfident       float64 `json:"unanswerable_report_confident_rate"`
+	P50ms                 float64 `json:"p50_ms"`
+	P95ms                 float64 `json:"p95_ms"`
 }
 
 // RetrievalReport is everything `xiaobao eval retrieval` prints.
@@ -354,6 +380,10 @@ func (r RetrievalReport) Print(w io.Writer) {
 	if a := r.Answers; a != nil {
 		fmt.Fprintf(w, "\nanswers (seeded knowledge base): confident on %.1f%% of %d own questions and %.1f%% of %d short ones, falsely confident on %.1f%% of %d off-topic ones; p50 %.2f ms, p95 %.2f ms\n",
 			100*a.Confident, a.InDomain, 100*a.ShortConfident, a.Short, 100*a.FalseConfident, a.OffTopic, a.P50ms, a.P95ms)
+		if a.Unanswerable+a.Report > 0 {
+			fmt.Fprintf(w, "questions the content does not answer, wrongly answered with confidence: %.1f%% of %d (tuned on), %.1f%% of %d (written apart)\n",
+				100*a.UnanswerableConfident, a.Unanswerable, 100*a.ReportConfident, a.Report)
+		}
 	}
 	if r.Import != nil {
 		fmt.Fprintf(w, "\nimport: %d files, %d chunks in %.2f s (%.2f s importing, %.2f s statistics and embeddings)\n",

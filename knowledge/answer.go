@@ -106,15 +106,21 @@ func bestRelevance(hits []Hit) float64 {
 // answerPassages keeps the passages relevant enough to answer from: above
 // the threshold and close to the best one, one per citation, best first.
 func (s *Store) answerPassages(hits []Hit) []Hit {
-	best := bestRelevance(hits)
-	if best < s.cfg.Search.Threshold {
+	th := s.cfg.Search.Threshold
+	var best float64
+	for i := range hits {
+		if hits[i].answerable(th) {
+			best = math.Max(best, hits[i].Relevance)
+		}
+	}
+	if best < th {
 		return nil
 	}
-	cut := math.Max(s.cfg.Search.Threshold, relevanceSpreadF*best)
+	cut := math.Max(th, relevanceSpreadF*best)
 	var out []Hit
 	seen := map[string]bool{}
 	for _, h := range hits {
-		if h.Relevance < cut || seen[h.Citation] {
+		if h.Relevance < cut || !h.answerable(th) || seen[h.Citation] {
 			continue
 		}
 		seen[h.Citation] = true

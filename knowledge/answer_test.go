@@ -78,6 +78,28 @@ func TestAnswerNotConfidentOffTopic(t *testing.T) {
 	}
 }
 
+// TestAnswerNeedsTheQuestionsWords: finance questions the seed does not
+// cover share domain words and character pairs with some passage (贷款,
+// 利率, 房贷) and used to get an answer from it; a confident answer now
+// needs the passage to share enough of the question's own words.
+func TestAnswerNeedsTheQuestionsWords(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newTestStore(t, seededTx(t))
+	for _, q := range []string{"公积金贷款利率现在是多少", "个税专项附加扣除房贷利息怎么填"} {
+		a, err := s.Answer(ctx, q)
+		noErr(t, err)
+		isTrue(t, !a.Confident, "%s: no confident answer expected, got %.2f: %s", q, a.Score, a.Text)
+		isTrue(t, a.Score >= s.cfg.Search.Threshold, "%s: relevance %.2f alone would have answered; the test no longer tests the word gate", q, a.Score)
+	}
+	for q, cite := range map[string]string{"什么是犹豫期": "犹豫期", "存款保险最多赔多少": "存款保险"} {
+		a, err := s.Answer(ctx, q)
+		noErr(t, err)
+		isTrue(t, a.Confident && len(a.Hits) > 0 && strings.Contains(a.Hits[0].Citation, cite), "%s: want a confident answer citing %s, got %+v", q, cite, a.Citations)
+		isTrue(t, a.Hits[0].WordEvidence >= a.Hits[0].wordsNeeded, "%s: word evidence %.2f below %.2f", q, a.Hits[0].WordEvidence, a.Hits[0].wordsNeeded)
+	}
+}
+
 // fakeOpenAI speaks the OpenAI wire format: chat completions streamed as
 // server-sent events, and embeddings.
 type fakeOpenAI struct {

@@ -137,11 +137,17 @@ type Hit struct {
 	FAQSimilarity float64 `json:"faq_similarity"` // best matching question's cosine similarity
 	FAQScore      float64 `json:"faq_score"`      // best matching question's BM25
 	Coverage      float64 `json:"coverage"`       // share of the query's IDF weight found in the passage
+	// WordEvidence is how many rare words (IDF weight divided by that of a
+	// word seen once) of the query's jieba words the passage has; Answer
+	// needs enough of them (see wordsNeeded).
+	WordEvidence float64 `json:"word_evidence"`
 	// Relevance estimates, from the raw scores, how well the passage answers
 	// the query (0–1); Answer compares it with the threshold.
 	Relevance float64 `json:"relevance"`
 
 	terms []int32 // the passage's term indices (lexIndex), for coverage
+	// wordsNeeded is the WordEvidence an answer from this passage needs.
+	wordsNeeded float64
 }
 
 // Search runs a hybrid search. Empty, punctuation-only and emoji-only
@@ -168,6 +174,7 @@ type weightedTerm struct {
 	hash   uint64
 	idf    float64
 	weight float64 // 1, or SynonymWeight for expansions
+	word   bool    // a jieba word, not a character bigram
 	df     int
 	orig   string // for an expansion: the query's synonym it stands for
 }
@@ -200,7 +207,7 @@ func (s *Store) plan(ctx context.Context, text string) (*queryPlan, *Stats, erro
 				continue
 			}
 			seen[h] = true
-			p.terms = append(p.terms, weightedTerm{term: all[i], hash: h, idf: st.BM25IDF(h), weight: weight, df: st.DF(h), orig: orig})
+			p.terms = append(p.terms, weightedTerm{term: all[i], hash: h, idf: st.BM25IDF(h), weight: weight, word: i < len(l.words), df: st.DF(h), orig: orig})
 		}
 	}
 	add(p.text, 1, "")
@@ -224,7 +231,7 @@ func (s *Store) plan(ctx context.Context, text string) (*queryPlan, *Stats, erro
 			continue
 		}
 		seen[h] = true
-		p.terms = append(p.terms, weightedTerm{term: w, hash: h, idf: st.BM25IDF(h), weight: s.cfg.Search.SynonymWeight, df: st.DF(h), orig: e.from})
+		p.terms = append(p.terms, weightedTerm{term: w, hash: h, idf: st.BM25IDF(h), weight: s.cfg.Search.SynonymWeight, word: true, df: st.DF(h), orig: e.from})
 	}
 	// Keep the most informative terms of a very long query.
 	if len(p.terms) > maxQueryTerms {

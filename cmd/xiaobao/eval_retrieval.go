@@ -128,6 +128,12 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 			if o.Short, err = evals.LoadQuestions(filepath.Join(filepath.Dir(*own), "kb_short.jsonl")); err != nil {
 				return fmt.Errorf("eval retrieval: %w", err)
 			}
+			if o.Unanswerable, err = evals.LoadQuestions(filepath.Join(filepath.Dir(*own), "kb_unanswerable.jsonl")); err != nil {
+				return fmt.Errorf("eval retrieval: %w", err)
+			}
+			if o.UnanswerableReport, err = evals.LoadQuestions(filepath.Join(filepath.Dir(*own), "kb_unanswerable_report.jsonl")); err != nil {
+				return fmt.Errorf("eval retrieval: %w", err)
+			}
 			o.Answers = &rep.Answers
 		}
 	}
