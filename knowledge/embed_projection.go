@@ -80,7 +80,7 @@ func (p *Projection) WriteTo(w io.Writer) (int64, error) {
 func ReadProjection(r io.Reader) (*Projection, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return nil, fmt.Errorf("projection: %w", err)
+		return nil, fmt.Errorf("projection: not a projection file (%w)", err)
 	}
 	defer zr.Close()
 	magic := make([]byte, len(projectionMagic))

@@ -121,12 +121,17 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// childCmd is `xiaobao args…` as a child process with env added.
+func childCmd(env []string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(context.Background(), os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), envChild+"=1", "XIAOBAO_LOG_LEVEL=warn"), env...)
+	return cmd
+}
+
 // runChild runs a short-lived subcommand to completion.
 func runChild(t *testing.T, env []string, args ...string) string {
 	t.Helper()
-	cmd := exec.CommandContext(context.Background(), os.Args[0], args...)
-	cmd.Env = append(append(os.Environ(), envChild+"=1", "XIAOBAO_LOG_LEVEL=warn"), env...)
-	out, err := cmd.CombinedOutput()
+	out, err := childCmd(env, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("xiaobao %s: %v\n%s", strings.Join(args, " "), err, out)
 	}

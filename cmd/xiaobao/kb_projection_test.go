@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xiaobao-cn/xiaobao/internal/dbtest"
+)
+
+// TestFitProjectionThenReembed is the operator's path for a large
+// knowledge base: fit a projection to what is indexed, configure it,
+// re-embed; every vector is then of the projected model. A broken file
+// stops start-up with one line naming the variable.
+func TestFitProjectionThenReembed(t *testing.T) {
+	t.Parallel()
+	dbURL, pool := dbtest.NewDB(t)
+	env := []string{"DATABASE_URL=" + dbURL}
+	runChild(t, env, "kb", "seed")
+	file := filepath.Join(t.TempDir(), "proj.bin")
+	out := runChild(t, env, "kb", "fit-projection", "--components", "48", "--out", file)
+	m := regexp.MustCompile(`fitted 1024×48 projection ([0-9a-f]{8})`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("fit-projection printed %q", out)
+	}
+	model := "offline-hash-1024-p48-" + m[1]
+	out = runChild(t, append(env, "XIAOBAO_EMBEDDING_PROJECTION="+file), "kb", "reembed")
+	if !strings.Contains(out, model) {
+		t.Fatalf("reembed printed %q, want the model %s", out, model)
+	}
+	var other, dims int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE embedding_model <> $1), max(vector_dims(embedding)) FROM kb_chunks`, model).Scan(&other, &dims); err != nil {
+		t.Fatal(err)
+	}
+	if other != 0 || dims != 48 {
+		t.Fatalf("after reembed: %d passages of another model, %d dimensions; want 0 and 48", other, dims)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.bin")
+	if err := os.WriteFile(bad, []byte("not a projection"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ file, want string }{{bad, "not a projection"}, {filepath.Join(t.TempDir(), "missing.bin"), "no such file"}} {
+		cmd := childCmd(append(env, "XIAOBAO_EMBEDDING_PROJECTION="+c.file), "kb", "reembed")
+		b, err := cmd.CombinedOutput()
+		if s := string(b); err == nil || !strings.Contains(s, "XIAOBAO_EMBEDDING_PROJECTION") || !strings.Contains(s, c.want) || strings.Contains(s, "goroutine ") {
+			t.Errorf("reembed with %s: err %v, printed %q; want one line naming the variable and %q", c.file, err, s, c.want)
+		}
+	}
+}
