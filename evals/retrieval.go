@@ -50,6 +50,8 @@ type RetrievalOptions struct {
 	// ScaleComponents, when above 0, makes the scale run fit a projection
 	// of that many components to its corpus and search with it.
 	ScaleComponents int
+	// ScaleSweep are more ef_search values the scale run measures.
+	ScaleSweep []int
 	// K is the cut-off for MRR. Defaults to 10.
 	K int
 }
@@ -392,6 +394,9 @@ func (r RetrievalReport) Print(w io.Writer) {
 	if s := r.Scale; s != nil {
 		fmt.Fprintf(w, "\nscale: %d chunks, vectors %s (load %.0f s, index build %.0f s); hybrid p50 %.2f ms, p95 %.2f ms over %d queries; HNSW recall@10 %.3f (ef_search %d)\n",
 			s.Chunks, s.Model, s.LoadSeconds, s.IndexSeconds, s.HybridP50ms, s.HybridP95ms, s.Queries, s.Recall10, s.EfSearch)
+		for _, pt := range s.Sweep {
+			fmt.Fprintf(w, "  at ef_search %d: hybrid p50 %.2f ms, p95 %.2f ms; HNSW recall@10 %.3f\n", pt.EfSearch, pt.HybridP50ms, pt.HybridP95ms, pt.Recall10)
+		}
 	}
 	if len(r.Targets) > 0 {
 		fmt.Fprintln(w, "\ntargets (offline engine):")

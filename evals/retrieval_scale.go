@@ -71,6 +71,16 @@ type ScaleResult struct {
 	HybridP50ms  float64 `json:"hybrid_p50_ms"`
 	HybridP95ms  float64 `json:"hybrid_p95_ms"`
 	Recall10     float64 `json:"hnsw_recall_at_10"`
+	// Sweep is the same measurement at other ef_search values.
+	Sweep []ScalePoint `json:"sweep,omitempty"`
+}
+
+// ScalePoint is the scale measurement at one ef_search.
+type ScalePoint struct {
+	EfSearch    int     `json:"ef_search"`
+	HybridP50ms float64 `json:"hybrid_p50_ms"`
+	HybridP95ms float64 `json:"hybrid_p95_ms"`
+	Recall10    float64 `json:"hnsw_recall_at_10"`
 }
 
 // segmentRE cuts any text (Markdown, CSV, JSON Lines) into sentence-like
@@ -142,6 +152,7 @@ func RunScale(ctx context.Context, o RetrievalOptions, n int, texts []string, qu
 	if _, err := kb.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
 		return nil, err
 	}
+	proj := o.Projection
 	if o.ScaleComponents > 0 {
 		// Fit the projection to this corpus, as an operator would with
 		// `kb fit-projection`, and re-embed with it.
@@ -149,6 +160,7 @@ func RunScale(ctx context.Context, o RetrievalOptions, n int, texts []string, qu
 		if err != nil {
 			return nil, err
 		}
+		proj = p
 		projected := o
 		projected.Projection = p
 		kb2, err := projected.store(pool)
@@ -177,50 +189,80 @@ func RunScale(ctx context.Context, o RetrievalOptions, n int, texts []string, qu
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM kb_chunks").Scan(&res.Chunks); err != nil {
 		return nil, err
 	}
-	// Warm up caches and statement preparation, as a running server would be.
-	for _, q := range queries[:min(20, len(queries))] {
-		if _, err := kb.Search(ctx, knowledge.SearchQuery{Text: q, K: 5}); err != nil {
+	// The exact top 10 of each query, once: it does not depend on ef_search.
+	exact := make([][]int64, len(queries))
+	for i, q := range queries {
+		if exact[i], err = kb.NearestChunks(ctx, q, 10, true); err != nil {
 			return nil, err
 		}
 	}
-	// Latency first, on its own: the exact scans of the recall pass read the
-	// whole table and would push the index out of the buffer cache between
-	// searches, which a server never does.
+	if res.HybridP50ms, res.HybridP95ms, res.Recall10, res.Queries, err = measureScale(ctx, kb, queries, exact); err != nil {
+		return nil, err
+	}
+	for _, ef := range o.ScaleSweep {
+		if ef == res.EfSearch {
+			continue
+		}
+		so := o
+		so.Search.EfSearch = ef
+		so.Projection = proj
+		kbEf, err := so.store(pool)
+		if err != nil {
+			return nil, err
+		}
+		pt := ScalePoint{EfSearch: ef}
+		pt.HybridP50ms, pt.HybridP95ms, pt.Recall10, _, err = measureScale(ctx, kbEf, queries, exact)
+		kbEf.Close()
+		if err != nil {
+			return nil, err
+		}
+		res.Sweep = append(res.Sweep, pt)
+	}
+	return res, nil
+}
+
+// measureScale times hybrid search over the queries, then measures the
+// HNSW list's recall@10 against the exact lists. Latency comes first, on
+// its own: the recall pass's index scans would otherwise sit between
+// searches, and the first pass also warms the caches as a server's
+// traffic would.
+func measureScale(ctx context.Context, kb *knowledge.Store, queries []string, exact [][]int64) (p50, p95, recall float64, n int, err error) {
+	for _, q := range queries[:min(20, len(queries))] {
+		if _, err = kb.Search(ctx, knowledge.SearchQuery{Text: q, K: 5}); err != nil {
+			return
+		}
+	}
 	var lat []time.Duration
 	for _, q := range queries {
 		t0 := time.Now()
-		if _, err := kb.Search(ctx, knowledge.SearchQuery{Text: q, K: 5}); err != nil {
-			return nil, err
+		if _, err = kb.Search(ctx, knowledge.SearchQuery{Text: q, K: 5}); err != nil {
+			return
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	var recall float64
-	for _, q := range queries {
-		approx, err := kb.NearestChunks(ctx, q, 10, false)
-		if err != nil {
-			return nil, err
-		}
-		exact, err := kb.NearestChunks(ctx, q, 10, true)
-		if err != nil {
-			return nil, err
-		}
-		if len(exact) == 0 {
+	var sum float64
+	for i, q := range queries {
+		if len(exact[i]) == 0 {
 			continue
 		}
+		var approx []int64
+		if approx, err = kb.NearestChunks(ctx, q, 10, false); err != nil {
+			return
+		}
 		found := 0
-		for _, id := range exact {
+		for _, id := range exact[i] {
 			if contains64(approx, id) {
 				found++
 			}
 		}
-		recall += float64(found) / float64(len(exact))
-		res.Queries++
+		sum += float64(found) / float64(len(exact[i]))
+		n++
 	}
-	res.HybridP50ms, res.HybridP95ms = percentileMS(lat, 0.5), percentileMS(lat, 0.95)
-	if res.Queries > 0 {
-		res.Recall10 = round4(recall / float64(res.Queries))
+	p50, p95 = percentileMS(lat, 0.5), percentileMS(lat, 0.95)
+	if n > 0 {
+		recall = round4(sum / float64(n))
 	}
-	return res, nil
+	return
 }
 
 func hanCount(s string) int {

@@ -165,8 +165,12 @@ func FitProjection(vectors [][]float32, out int) (*Projection, error) {
 
 // sqlProjectionTexts are the texts a projection is fitted on: every
 // passage (as it is embedded: title, heading and text) and FAQ question.
-const sqlProjectionTexts = `SELECT d.title, c.heading_path, c.text, false FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
-UNION ALL SELECT '', '', question, true FROM kb_faq_questions`
+// In a fixed order, so that the same knowledge base always gives the same
+// sample and the same projection.
+const sqlProjectionTexts = `SELECT title, heading_path, text, question FROM (
+	SELECT d.title, c.heading_path, c.text, false AS question, c.id FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
+	UNION ALL SELECT '', '', question, true, id FROM kb_faq_questions) t
+ORDER BY question, id`
 
 // FitProjection fits a projection of the offline embedder's hashed vectors
 // to the indexed passages and FAQ questions, using at most sample of them

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -34,6 +35,7 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 	modes := fs.String("modes", "bm25,lexical,vector,hybrid", "retrieval modes to compare")
 	dim := fs.Int("dim", 0, "offline embedding dimension (default XIAOBAO_EMBEDDING_DIM)")
 	projFile := fs.String("projection", "", "projection file for the offline embedder (kb fit-projection), for the sets")
+	sweep := fs.String("scale-sweep", "", "with --scale: also measure at these ef_search values (comma-separated)")
 	scaleComps := fs.Int("scale-components", 256, "with --scale: fit a projection of this many components to the corpus and search with it (0: the plain hashed vectors)")
 	keep := fs.Bool("keep", false, "keep the scratch databases (their names are printed) to inspect them")
 	var sc knowledge.SearchConfig
@@ -66,6 +68,16 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	o := evals.RetrievalOptions{NewDB: newDB, Logger: m.Logger, Search: sc, Dim: *dim, ScaleComponents: *scaleComps}
+	for _, f := range strings.Split(*sweep, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		ef, err := strconv.Atoi(f)
+		if err != nil || ef < 1 || ef > 1000 {
+			return fmt.Errorf("eval retrieval: --scale-sweep %q: want ef_search values from 1 to 1000", f)
+		}
+		o.ScaleSweep = append(o.ScaleSweep, ef)
+	}
 	if *projFile != "" {
 		f, err := os.Open(*projFile)
 		if err != nil {
