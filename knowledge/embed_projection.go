@@ -182,6 +182,16 @@ func (s *Store) FitProjection(ctx context.Context, components, sample int) (*Pro
 	if !ok {
 		return nil, errors.New("projection: only the offline embedder is projected")
 	}
+	// The vectors are weighted by the statistics: fit on current ones.
+	stale, err := s.StatsStale(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if stale {
+		if _, err := s.RefreshStats(ctx); err != nil {
+			return nil, err
+		}
+	}
 	st, err := s.currentStats(ctx)
 	if err != nil {
 		return nil, err
