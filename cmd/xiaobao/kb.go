@@ -18,7 +18,7 @@ import (
 	"github.com/xiaobao-cn/xiaobao/knowledge"
 )
 
-// runKB dispatches `xiaobao kb import|seed|reembed`.
+// runKB dispatches `xiaobao kb import|seed|reembed|fit-projection`.
 func runKB(ctx context.Context, m *Main, args []string) error {
 	if len(args) == 0 {
 		return errors.New("kb: say what to do: import PATH…, seed, reembed or fit-projection")

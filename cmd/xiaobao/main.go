@@ -28,7 +28,7 @@ var commands = map[string]command{
 	"serve":    {"run the HTTP, websocket and web server (migrates first unless --no-migrate)", runServe},
 	"migrate":  {"apply database migrations and exit", runMigrate},
 	"token":    {"create, list or revoke staff API tokens (token create|list|revoke)", runToken},
-	"kb":       {"knowledge base: import files, seed, reembed (kb import|seed|reembed)", runKB},
+	"kb":       {"knowledge base: import files, seed, reembed, fit a projection (kb import|seed|reembed|fit-projection)", runKB},
 	"classify": {"classify JSON Lines {id,text} from stdin, no database needed", runClassify},
 	"triage":   {"triage model tools (triage train [--with-corrections])", runTriage},
 	"eval":     {"evaluations that print numbers (eval retrieval|triage|dialogs|load)", runEval},
