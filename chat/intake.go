@@ -99,15 +99,36 @@ var nameRE = regexp.MustCompile(`(?:我叫|我的名字是|姓名[:：是]?\s*)(
 func demandSentence(text string) string {
 	var out []string
 	for _, s := range splitSentences(text) {
-		if len(triage.StatedDemands(s)) > 0 {
-			out = append(out, strings.TrimSpace(s))
+		if len(triage.StatedDemands(s)) == 0 {
+			continue
 		}
+		// A long sentence is often the whole story run together with
+		// commas, as chat messages are; the handler needs the ask, so keep
+		// only its clauses that state one (when the ask is spread over
+		// clauses, none does alone, and the sentence stays whole).
+		if utf8.RuneCountInString(s) > longDemandRunes {
+			var clauses []string
+			for _, c := range strings.FieldsFunc(s, func(r rune) bool { return r == '，' || r == ',' }) {
+				if len(triage.StatedDemands(c)) > 0 {
+					clauses = append(clauses, strings.TrimSpace(c))
+				}
+			}
+			if len(clauses) > 0 {
+				out = append(out, strings.Join(clauses, "，"))
+				continue
+			}
+		}
+		out = append(out, strings.TrimSpace(s))
 	}
 	if len(out) == 0 {
 		return text
 	}
 	return strings.Join(out, "；")
 }
+
+// longDemandRunes is the length above which a sentence with a demand is
+// narrowed to the clauses that state it.
+const longDemandRunes = 40
 
 func splitSentences(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("。！？!?；;\n", r) })

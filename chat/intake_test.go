@@ -51,3 +51,22 @@ func TestWithoutPreamble(t *testing.T) {
 		}
 	}
 }
+
+func TestDemandSentenceKeepsTheAsk(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		// One long comma-run sentence: only the clause with the ask.
+		"10月份光大信用卡客服打电话推荐分期，说免息，我就把一万二分了12期，结果每期收72块手续费，这不是骗人吗，要把手续费退给我": "要把手续费退给我",
+		// Short sentences stay whole.
+		"年费被乱扣了。请把年费退给我，谢谢": "请把年费退给我，谢谢",
+		// Every clause that asks is kept, in order.
+		"招行信用卡我一年都没用过，今天一看账单扣了三百块年费，办卡的时候明明说刷满六次免年费，要求退还年费，并赔偿我来回跑网点的损失": "要求退还年费，并赔偿我来回跑网点的损失",
+		// No stated demand: the text itself.
+		"信用卡被扣了年费": "信用卡被扣了年费",
+	}
+	for in, want := range cases {
+		if got := demandSentence(in); got != want {
+			t.Errorf("demandSentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
