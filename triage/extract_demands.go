@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // demandCues are the phrases that show what a consumer explicitly asks for.
@@ -56,6 +57,32 @@ var demandMasks = strings.NewReplacer(
 	"稳赚不赔", "□□□□", "保赚不赔", "□□□□", "只赚不赔", "□□□□", "包赔", "□□",
 )
 
+// cancelDoneRE finds cancel words that tell what happened rather than ask
+// for it: done already (已经销户了, 早就取消了, 注销以后), done to the writer
+// (额度被关闭), a step of some other business (抵押注销, 销户证明, 注销校园贷
+// is a scam's script), or someone else's act (客户取消了合作). Out of fold
+// on the train split most "cancel" cues were these: a handler would read
+// 取消/解约 on cases that never asked for it.
+var cancelDoneRE = regexp.MustCompile(
+	`(已经|早就|早已|已|都|刚|去年|前年|上个?月|之前|以前|当时|当场)[^，。！？；,.!?;]{0,6}?(销户|注销|取消|解约|退订|关掉|关闭|解绑|退保|终止|停掉)` +
+		`|(销户|注销|取消|解约|退订|退保|解绑|终止)(了|以后|之后|后|的时候|时|完)` +
+		`|被[^，。！？；,.!?;]{0,6}?(取消|关闭|注销|终止|停掉|关掉|解约)` +
+		`|抵押注销|注销(证明|回执|手续|材料|登记)|销户(证明|回执|手续)|(要|让我|配合)?注销[^，。！？；,.!?;]{0,2}(校园贷|账户|网贷账户)[^，。！？；,.!?;]{0,6}(否则|不然|影响征信)` +
+		`|(客户|对方|他们|合作方|卖家|房东)[^，。！？；,.!?;]{0,4}(取消|解约|终止)` +
+		// A caller's script ("有人打电话说我的校园贷要注销", "他说要帮我关闭"):
+		// the scam's words, not the writer's ask.
+		`|(有人|他|她|对方|骗子|自称)[^。！？!?]{0,12}?说[^。！？!?]{0,20}?(取消|注销|关闭|解绑|销户)` +
+		// Undoing charges or records is a refund or a correction.
+		`|撤销[^，。！？；,.!?;]{0,4}(这|那|几|两|三|每)?[^，。！？；,.!?;]{0,2}(笔|扣款|交易|消费|逾期|不良|记录|罚息|滞纳金|违约金)|(笔|逾期|记录|罚息|滞纳金|违约金|交易|扣款)[^，。！？；,.!?;]{0,8}撤销`)
+
+// cancelWords are the words cancelDoneRE looks around; it runs only on the
+// texts that have one.
+var cancelWords = phrases("销户", "注销", "取消", "解约", "退订", "关掉", "关闭", "解绑", "退保", "终止", "停掉", "撤销")
+
+// blank replaces a match by as many □ as it has runes, so offsets of the
+// rest stay meaningful to a reader of the masked text.
+func blank(m string) string { return strings.Repeat("□", utf8.RuneCountInString(m)) }
+
 // refundRE catches "退" + a named sum ("退违约金", "退多扣的利息"), which
 // a fixed list cannot enumerate.
 var refundRE = regexp.MustCompile(`退(?:还|回|给我)?[\p{Han}]{0,5}?(?:费|金|款|息|钱)`)
@@ -88,7 +115,11 @@ func StatedDemands(text string) []string {
 // are in h. Masked words are rare, so the text is only scanned again when
 // one occurs.
 func demandsOf(lower string, h *textHits) []string {
-	if masked := demandMasks.Replace(lower); masked != lower {
+	masked := demandMasks.Replace(lower)
+	if h.any(cancelWords) {
+		masked = cancelDoneRE.ReplaceAllStringFunc(masked, blank)
+	}
+	if masked != lower {
 		lower, h = masked, scanPhrases(masked)
 	}
 	var out []string

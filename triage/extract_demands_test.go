@@ -35,6 +35,28 @@ func TestParseDemandsIgnoresLookalikes(t *testing.T) {
 	})
 }
 
+// TestCancelWordsThatTellWhatHappened: a cancel word that reports what was
+// done, what was done to the writer, another business's step or a
+// scammer's script is not a request to cancel.
+func TestCancelWordsThatTellWhatHappened(t *testing.T) {
+	t.Parallel()
+	checkDemands(t, "ParseDemands", ParseDemands, []demandCase{
+		{"农行信用卡我已经销户了，又给我出了张账单扣年费", nil},
+		{"光大信用卡注销以后还有溢缴款1200多", nil},
+		{"借呗额度被关闭了，我一直按时还款", nil},
+		{"房贷结清后抵押注销要我自己去不动产中心", nil},
+		{"有人打电话说我的校园贷账户要注销，不然影响征信", nil},
+		{"客户当天就取消了合作", nil},
+		{"要求工行把这几笔撤销", nil},
+		{"逾期记录和滞纳金必须撤销", nil},
+		// Still asks.
+		{"我要注销这张卡", []string{"cancel"}},
+		{"要求撤销这个授权", []string{"cancel"}},
+		{"请取消这些权限要求", []string{"cancel"}},
+		{"把自动续费关掉，退钱", []string{"refund", "cancel"}},
+	})
+}
+
 func TestStatedDemandsSkipsRhetoricalQuestions(t *testing.T) {
 	t.Parallel()
 	checkDemands(t, "StatedDemands", StatedDemands, []demandCase{
