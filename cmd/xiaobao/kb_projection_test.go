@@ -43,8 +43,16 @@ func TestFitProjectionThenReembed(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("not a projection"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ file, want string }{{bad, "not a projection"}, {filepath.Join(t.TempDir(), "missing.bin"), "no such file"}} {
-		cmd := childCmd(append(env, "XIAOBAO_EMBEDDING_PROJECTION="+c.file), "kb", "reembed")
+	for _, c := range []struct {
+		file, want string
+		more       []string
+	}{
+		{bad, "not a projection", nil},
+		{filepath.Join(t.TempDir(), "missing.bin"), "no such file", nil},
+		// A projection with a remote embedding model would be ignored.
+		{file, "OPENAI_EMBEDDING_MODEL", []string{"OPENAI_BASE_URL=http://127.0.0.1:1/v1", "OPENAI_API_KEY=k", "OPENAI_EMBEDDING_MODEL=text-embedding-3-small"}},
+	} {
+		cmd := childCmd(append(append(env, c.more...), "XIAOBAO_EMBEDDING_PROJECTION="+c.file), "kb", "reembed")
 		b, err := cmd.CombinedOutput()
 		if s := string(b); err == nil || !strings.Contains(s, "XIAOBAO_EMBEDDING_PROJECTION") || !strings.Contains(s, c.want) || strings.Contains(s, "goroutine ") {
 			t.Errorf("reembed with %s: err %v, printed %q; want one line naming the variable and %q", c.file, err, s, c.want)

@@ -50,6 +50,11 @@ func (m *Main) newKnowledge(ctx context.Context) (*knowledge.Store, error) {
 			if err != nil {
 				return nil, err
 			}
+			if offline.Projection != nil {
+				// The file projects the offline vectors; silently ignoring it
+				// would leave the operator believing it is in use.
+				return nil, fmt.Errorf("XIAOBAO_EMBEDDING_PROJECTION projects the offline embedder's vectors, but OPENAI_EMBEDDING_MODEL=%s is configured: unset one of them (OPENAI_EMBEDDING_MODEL=offline keeps the offline embedder)", model)
+			}
 			cfg.Embedder = emb
 		}
 	}
