@@ -313,12 +313,22 @@ func (s *Store) fuseDocuments(byID map[int64]*Hit, lex, vec []chunkRank, flex, f
 // there a confident answer": ranks say which passage is best, not whether
 // it is any good.
 func (s *Store) score(hits []Hit, p *queryPlan, st *Stats) {
+	// Everything about the query is worked out once, not once per hit:
+	// each term's index, and the indices of the query word each synonym
+	// expansion stands for (segmenting that word is the costly part).
+	idx := make([]int32, len(p.terms))
+	origIdx := map[string][]int32{}
 	var total, wordTotal float64
-	for _, t := range p.terms {
+	for i, t := range p.terms {
+		idx[i] = lexIndex(t.hash)
 		if t.weight == 1 {
 			total += t.idf
 			if t.word {
 				wordTotal += t.idf
+			}
+		} else if _, ok := origIdx[t.orig]; !ok {
+			for _, x := range lexTerms(t.orig).hashes() {
+				origIdx[t.orig] = append(origIdx[t.orig], lexIndex(x))
 			}
 		}
 	}
@@ -333,24 +343,20 @@ func (s *Store) score(hits []Hit, p *queryPlan, st *Stats) {
 			}
 			// A query term is covered when the passage has it, or has a
 			// synonym standing for the query word that contains it.
-			coveredOrig := map[string]bool{}
-			for _, t := range p.terms {
-				if t.weight != 1 && have[lexIndex(t.hash)] {
-					coveredOrig[t.orig] = true
-				}
-			}
 			var synCovered map[int32]bool
-			if len(coveredOrig) > 0 {
-				synCovered = map[int32]bool{}
-				for o := range coveredOrig {
-					for _, x := range lexTerms(o).hashes() {
-						synCovered[lexIndex(x)] = true
+			for j, t := range p.terms {
+				if t.weight != 1 && have[idx[j]] {
+					if synCovered == nil {
+						synCovered = map[int32]bool{}
+					}
+					for _, x := range origIdx[t.orig] {
+						synCovered[x] = true
 					}
 				}
 			}
 			var got, words float64
-			for _, t := range p.terms {
-				if t.weight == 1 && (have[lexIndex(t.hash)] || synCovered[lexIndex(t.hash)]) {
+			for j, t := range p.terms {
+				if t.weight == 1 && (have[idx[j]] || synCovered[idx[j]]) {
 					got += t.idf
 					if t.word {
 						words += t.idf

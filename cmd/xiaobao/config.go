@@ -51,9 +51,9 @@ type Config struct {
 	EmbeddingDim int
 	// EmbeddingProjection is XIAOBAO_EMBEDDING_PROJECTION, a projection file
 	// written by `xiaobao kb fit-projection`: the offline embedder then maps
-	// its vectors onto the knowledge base's main directions, which a large
-	// knowledge base (tens of thousands of passages) needs for fast,
-	// accurate HNSW search. Empty (the default) means no projection.
+	// its vectors onto the knowledge base's main directions, a smaller and
+	// somewhat faster HNSW index for a large knowledge base at some cost in
+	// ranking (docs/evaluation.md). Empty (the default) means no projection.
 	EmbeddingProjection string
 	// EfSearch is XIAOBAO_HNSW_EF_SEARCH, hnsw.ef_search for vector search.
 	// Defaults to the knowledge package's default (200).

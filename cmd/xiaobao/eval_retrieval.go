@@ -79,14 +79,9 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 		o.ScaleSweep = append(o.ScaleSweep, ef)
 	}
 	if *projFile != "" {
-		f, err := os.Open(*projFile)
-		if err != nil {
-			return err
-		}
-		o.Projection, err = knowledge.ReadProjection(f)
-		f.Close()
-		if err != nil {
-			return err
+		var err error
+		if o.Projection, err = readProjection(*projFile); err != nil {
+			return fmt.Errorf("eval retrieval: --projection %w", err)
 		}
 	}
 	for _, md := range strings.Split(*modes, ",") {

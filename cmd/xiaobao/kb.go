@@ -194,7 +194,7 @@ func kbFitProjection(ctx context.Context, m *Main, args []string) error {
 	}
 	// Fit on the plain hashed vectors, whatever projection is configured now.
 	m.Config.EmbeddingProjection = ""
-	kb, err := m.newKnowledge(ctx)
+	kb, err := m.knowledgeStore()
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,23 @@ import (
 // newKnowledge builds the knowledge base from the configuration: the offline
 // embedder and extractive answers by default; with OPENAI_BASE_URL set, LLM
 // answers and (unless OPENAI_EMBEDDING_MODEL=offline) OpenAI embeddings.
-// Vectors of another model stay invisible to search until `kb reembed`.
+// Vectors of another model stay invisible to search until `kb reembed`. It
+// also creates the vector indexes of the configured model when missing.
 func (m *Main) newKnowledge(ctx context.Context) (*knowledge.Store, error) {
+	kb, err := m.knowledgeStore()
+	if err != nil {
+		return nil, err
+	}
+	if err := kb.EnsureIndexes(ctx); err != nil {
+		return nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	return kb, nil
+}
+
+// knowledgeStore is newKnowledge without the vector indexes, for commands
+// that only read passages (kb fit-projection): building an index on a large
+// table is not theirs to do.
+func (m *Main) knowledgeStore() (*knowledge.Store, error) {
 	offline := knowledge.OfflineConfig{Dim: m.Config.EmbeddingDim}
 	if path := m.Config.EmbeddingProjection; path != "" {
 		p, err := readProjection(path)
@@ -63,9 +78,6 @@ func (m *Main) newKnowledge(ctx context.Context) (*knowledge.Store, error) {
 		return nil, fmt.Errorf("knowledge base: %w", err)
 	}
 	m.onClose(kb.Close)
-	if err := kb.EnsureIndexes(ctx); err != nil {
-		return nil, fmt.Errorf("knowledge base: %w", err)
-	}
 	return kb, nil
 }
 
