@@ -436,10 +436,13 @@ func lastInstitution(text string) string {
 func (e *Engine) summary(t *turn) (*Summary, triage.Classification) {
 	f := &t.st().Form
 	parts := append([]string{}, f.Story...)
-	if f.Institution != "" {
+	if f.Institution != "" && !namesInstitution(f.Story, f.Institution) {
 		parts = append([]string{f.Institution + "："}, parts...)
 	}
-	story := strings.Join(append(parts, f.Request), "\n")
+	if !quotes(f.Story, f.Request) {
+		parts = append(parts, f.Request)
+	}
+	story := strings.Join(parts, "\n")
 	c := e.tri.Classify(t.ctx, story, t.now)
 	if f.Product != "" {
 		c.Product, c.ProductConfidence = f.Product, 1
@@ -458,6 +461,35 @@ func (e *Engine) summary(t *turn) (*Summary, triage.Classification) {
 		s.DemandNames = append(s.DemandNames, triage.NameOf(triage.Demands, d))
 	}
 	return s, c
+}
+
+// namesInstitution reports whether the story already names the
+// institution; naming it a second time would only weigh its words twice.
+func namesInstitution(story []string, institution string) bool {
+	for _, s := range story {
+		if triage.FindInstitution(s) == institution {
+			return true
+		}
+	}
+	return false
+}
+
+// quotes reports whether every clause of request is already in the story,
+// as when the request was taken from the opening message. The classifier
+// reads a bag of words: the same clauses twice would count twice ("按合同
+// 要我们付违约金" read as a contract dispute because the demand line
+// repeated it).
+func quotes(story []string, request string) bool {
+	if strings.TrimSpace(request) == "" {
+		return true
+	}
+	all := strings.Join(story, "\n")
+	for _, c := range strings.FieldsFunc(request, func(r rune) bool { return r == '；' || r == '，' }) {
+		if c = strings.TrimSpace(c); c != "" && !strings.Contains(all, c) {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *Engine) showSummary(t *turn, lead string) {

@@ -1,6 +1,12 @@
 package chat
 
-import "testing"
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/xiaobao-cn/xiaobao/triage"
+)
 
 func TestIsNoAmount(t *testing.T) {
 	t.Parallel()
@@ -67,6 +73,51 @@ func TestDemandSentenceKeepsTheAsk(t *testing.T) {
 	for in, want := range cases {
 		if got := demandSentence(in); got != want {
 			t.Errorf("demandSentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// recordingTriage remembers the texts it was asked to classify.
+type recordingTriage struct {
+	Triage
+	texts []string
+}
+
+func (r *recordingTriage) Classify(_ context.Context, text string, _ time.Time) triage.Classification {
+	r.texts = append(r.texts, text)
+	return triage.Classification{Product: "loan", Reason: "service"}
+}
+
+// The summary classifies the consumer's words once each: a demand line
+// taken from the opening, or an institution the opening already names,
+// repeated in the classified text, outweighed the rest of the story (a
+// delayed mortgage read as a contract dispute because "按合同…违约金" came
+// twice).
+func TestSummaryClassifiesEachWordOnce(t *testing.T) {
+	t.Parallel()
+	opening := "在华夏银行办的房贷，客户经理说10月初肯定放款，一拖再拖到现在还没放。卖家按合同要我们付两万违约金，我们要求银行赔偿这两万违约金"
+	cases := []struct {
+		name string
+		form Form
+		want string
+	}{
+		{"request and institution from the opening",
+			Form{Story: []string{opening}, Institution: "华夏银行", Request: demandSentence(opening)},
+			opening},
+		{"request answered on its own",
+			Form{Story: []string{opening}, Institution: "华夏银行", Request: "赔我违约金"},
+			opening + "\n赔我违约金"},
+		{"institution answered on its own",
+			Form{Story: []string{"客户经理找我私人借了五万，现在联系不上"}, Institution: "中国民生银行", Request: "帮我要回来"},
+			"中国民生银行：\n客户经理找我私人借了五万，现在联系不上\n帮我要回来"},
+	}
+	for _, tc := range cases {
+		rec := &recordingTriage{}
+		e := &Engine{tri: rec}
+		tr := &turn{ctx: context.Background(), sess: storedSession{State: &State{Form: tc.form}}}
+		e.summary(tr)
+		if len(rec.texts) != 1 || rec.texts[0] != tc.want {
+			t.Errorf("%s: classified %q, want %q", tc.name, rec.texts, tc.want)
 		}
 	}
 }

@@ -367,7 +367,11 @@ func (r *RetrievalReport) AddTargets() {
 	}
 	if s := r.Scale; s != nil {
 		add(fmt.Sprintf("hybrid p95 ms at %d chunks", s.Chunks), s.HybridP95ms, 15, false)
-		add("HNSW recall@10", s.Recall10, 0.95, true)
+		// ann-benchmarks' recall decides: at 100,000 recombined passages
+		// the exact tenth ties with dozens of others (TiesAtTenth), and
+		// which of them an id list names is chance. The id recall is
+		// printed beside it.
+		add("HNSW recall@10 (ann-benchmarks)", s.Recall10Ties, 0.95, true)
 	}
 }
 
@@ -392,10 +396,10 @@ func (r RetrievalReport) Print(w io.Writer) {
 			r.Import.Files, r.Import.Chunks, r.Import.Seconds, r.Import.ImportSeconds, r.Import.ReembedSeconds)
 	}
 	if s := r.Scale; s != nil {
-		fmt.Fprintf(w, "\nscale: %d chunks, vectors %s (load %.0f s, index build %.0f s); hybrid p50 %.2f ms, p95 %.2f ms over %d queries; HNSW recall@10 %.3f (ef_search %d)\n",
-			s.Chunks, s.Model, s.LoadSeconds, s.IndexSeconds, s.HybridP50ms, s.HybridP95ms, s.Queries, s.Recall10, s.EfSearch)
+		fmt.Fprintf(w, "\nscale: %d chunks, vectors %s (load %.0f s, index build %.0f s); hybrid p50 %.2f ms, p95 %.2f ms over %d queries; HNSW recall@10 %.3f by distance (ann-benchmarks), %.3f by id (ef_search %d); %.1f chunks tie with the exact tenth\n",
+			s.Chunks, s.Model, s.LoadSeconds, s.IndexSeconds, s.HybridP50ms, s.HybridP95ms, s.Queries, s.Recall10Ties, s.Recall10, s.EfSearch, s.TiesAtTenth)
 		for _, pt := range s.Sweep {
-			fmt.Fprintf(w, "  at ef_search %d: hybrid p50 %.2f ms, p95 %.2f ms; HNSW recall@10 %.3f\n", pt.EfSearch, pt.HybridP50ms, pt.HybridP95ms, pt.Recall10)
+			fmt.Fprintf(w, "  at ef_search %d: hybrid p50 %.2f ms, p95 %.2f ms; HNSW recall@10 %.3f by distance, %.3f by id\n", pt.EfSearch, pt.HybridP50ms, pt.HybridP95ms, pt.Recall10Ties, pt.Recall10)
 		}
 	}
 	if len(r.Targets) > 0 {

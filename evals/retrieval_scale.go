@@ -71,6 +71,14 @@ type ScaleResult struct {
 	HybridP50ms  float64 `json:"hybrid_p50_ms"`
 	HybridP95ms  float64 `json:"hybrid_p95_ms"`
 	Recall10     float64 `json:"hnsw_recall_at_10"`
+	// Recall10Ties is recall@10 as ann-benchmarks counts it: a returned
+	// chunk is a true neighbour when its distance is within 0.001 of the
+	// exact tenth's, so that two chunks at the same distance are not told
+	// apart by which one a scan happened to meet first.
+	Recall10Ties float64 `json:"hnsw_recall_at_10_ties"`
+	// TiesAtTenth is the mean number of chunks whose distance is within
+	// 0.001 of each query's exact tenth (1 when nothing ties).
+	TiesAtTenth float64 `json:"ties_at_tenth"`
 	// Sweep is the same measurement at other ef_search values.
 	Sweep []ScalePoint `json:"sweep,omitempty"`
 }
@@ -81,6 +89,8 @@ type ScalePoint struct {
 	HybridP50ms float64 `json:"hybrid_p50_ms"`
 	HybridP95ms float64 `json:"hybrid_p95_ms"`
 	Recall10    float64 `json:"hnsw_recall_at_10"`
+	// Recall10Ties is ScaleResult.Recall10Ties at this ef_search.
+	Recall10Ties float64 `json:"hnsw_recall_at_10_ties"`
 }
 
 // segmentRE cuts any text (Markdown, CSV, JSON Lines) into sentence-like
@@ -191,13 +201,26 @@ func RunScale(ctx context.Context, o RetrievalOptions, n int, texts []string, qu
 		return nil, err
 	}
 	// The exact top 10 of each query, once: it does not depend on ef_search.
-	exact := make([][]int64, len(queries))
+	exact := make([][]knowledge.Neighbor, len(queries))
+	var ties, tied int
 	for i, q := range queries {
 		if exact[i], err = kb.NearestChunks(ctx, q, 10, true); err != nil {
 			return nil, err
 		}
+		if len(exact[i]) == 10 {
+			n, err := kb.CountWithin(ctx, q, exact[i][9].Distance+tieEpsilon)
+			if err != nil {
+				return nil, err
+			}
+			// Chunks at the tenth's distance beyond the nine nearer ones.
+			ties += n - 9
+			tied++
+		}
 	}
-	if res.HybridP50ms, res.HybridP95ms, res.Recall10, res.Queries, err = measureScale(ctx, kb, queries, exact); err != nil {
+	if tied > 0 {
+		res.TiesAtTenth = round4(float64(ties) / float64(tied))
+	}
+	if res.HybridP50ms, res.HybridP95ms, res.Recall10, res.Recall10Ties, res.Queries, err = measureScale(ctx, kb, queries, exact); err != nil {
 		return nil, err
 	}
 	for _, ef := range o.ScaleSweep {
@@ -212,7 +235,7 @@ func RunScale(ctx context.Context, o RetrievalOptions, n int, texts []string, qu
 			return nil, err
 		}
 		pt := ScalePoint{EfSearch: ef}
-		pt.HybridP50ms, pt.HybridP95ms, pt.Recall10, _, err = measureScale(ctx, kbEf, queries, exact)
+		pt.HybridP50ms, pt.HybridP95ms, pt.Recall10, pt.Recall10Ties, _, err = measureScale(ctx, kbEf, queries, exact)
 		kbEf.Close()
 		if err != nil {
 			return nil, err
@@ -222,13 +245,18 @@ func RunScale(ctx context.Context, o RetrievalOptions, n int, texts []string, qu
 	return res, nil
 }
 
+// tieEpsilon is ann-benchmarks' allowance on distances when it counts true
+// neighbours.
+const tieEpsilon = 1e-3
+
 // measureScale times hybrid search over the queries, then measures the
-// HNSW list's recall@10 against the exact lists. Latency is measured in
-// the steady state of a running server: after one untimed pass over every
-// query (right after the index build most of it is not yet in shared
-// buffers), and apart from the recall pass, whose scans would otherwise
-// sit between searches.
-func measureScale(ctx context.Context, kb *knowledge.Store, queries []string, exact [][]int64) (p50, p95, recall float64, n int, err error) {
+// HNSW list's recall@10 against the exact lists, both by chunk id and the
+// way ann-benchmarks does (by distance, ties within tieEpsilon count).
+// Latency is measured in the steady state of a running server: after one
+// untimed pass over every query (right after the index build most of it is
+// not yet in shared buffers), and apart from the recall pass, whose scans
+// would otherwise sit between searches.
+func measureScale(ctx context.Context, kb *knowledge.Store, queries []string, exact [][]knowledge.Neighbor) (p50, p95, recall, recallTies float64, n int, err error) {
 	for _, q := range queries {
 		if _, err = kb.Search(ctx, knowledge.SearchQuery{Text: q, K: 5}); err != nil {
 			return
@@ -242,29 +270,51 @@ func measureScale(ctx context.Context, kb *knowledge.Store, queries []string, ex
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	var sum float64
+	var sum, sumTies float64
 	for i, q := range queries {
 		if len(exact[i]) == 0 {
 			continue
 		}
-		var approx []int64
+		var approx []knowledge.Neighbor
 		if approx, err = kb.NearestChunks(ctx, q, 10, false); err != nil {
 			return
 		}
-		found := 0
-		for _, id := range exact[i] {
-			if contains64(approx, id) {
-				found++
-			}
-		}
-		sum += float64(found) / float64(len(exact[i]))
+		byID, byDistance := recallAt(exact[i], approx)
+		sum += byID
+		sumTies += byDistance
 		n++
 	}
 	p50, p95 = percentileMS(lat, 0.5), percentileMS(lat, 0.95)
 	if n > 0 {
-		recall = round4(sum / float64(n))
+		recall, recallTies = round4(sum/float64(n)), round4(sumTies/float64(n))
 	}
 	return
+}
+
+// recallAt scores one approximate list against the exact one of the same
+// length: the share of exact ids it found, and the share of its entries no
+// farther than the exact last plus tieEpsilon (ann-benchmarks' "knn"
+// recall).
+func recallAt(exact, approx []knowledge.Neighbor) (byID, byDistance float64) {
+	if len(exact) == 0 {
+		return 0, 0
+	}
+	found, close := 0, 0
+	for _, e := range exact {
+		for _, a := range approx {
+			if a.ID == e.ID {
+				found++
+				break
+			}
+		}
+	}
+	limit := exact[len(exact)-1].Distance + tieEpsilon
+	for i, a := range approx {
+		if i < len(exact) && a.Distance <= limit {
+			close++
+		}
+	}
+	return float64(found) / float64(len(exact)), float64(close) / float64(len(exact))
 }
 
 func hanCount(s string) int {
@@ -275,13 +325,4 @@ func hanCount(s string) int {
 		}
 	}
 	return n
-}
-
-func contains64(xs []int64, x int64) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

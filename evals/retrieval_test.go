@@ -135,7 +135,7 @@ func TestRetrievalReportGolden(t *testing.T) {
 		},
 		Answers: &AnswerResult{InDomain: 174, Confident: 0.989, Short: 25, ShortConfident: 0.96, OffTopic: 26, FalseConfident: 0.077, P50ms: 6, P95ms: 12},
 		Import:  &ImportTiming{Files: 12, Chunks: 739, Seconds: 3.6, ImportSeconds: 1.7, ReembedSeconds: 1.9},
-		Scale:   &ScaleResult{Chunks: 100000, Queries: 174, Model: "offline-hash-1024-p256-c7573d1b", EfSearch: 100, LoadSeconds: 200, IndexSeconds: 120, HybridP50ms: 8, HybridP95ms: 14, Recall10: 0.96},
+		Scale:   &ScaleResult{Chunks: 100000, Queries: 174, Model: "offline-hash-1024-p256-c7573d1b", EfSearch: 100, LoadSeconds: 200, IndexSeconds: 120, HybridP50ms: 8, HybridP95ms: 14, Recall10: 0.81, Recall10Ties: 0.96, TiesAtTenth: 31.5},
 	}
 	rep.AddTargets()
 	met := 0
@@ -165,5 +165,28 @@ func TestRetrievalReportGolden(t *testing.T) {
 	var js bytes.Buffer
 	if err := rep.JSON(&js); err != nil || !bytes.Contains(js.Bytes(), []byte(`"hit_at_5": 0.72`)) {
 		t.Fatalf("json: %v %s", err, js.String())
+	}
+}
+
+func TestRecallAtCountsTiesByDistance(t *testing.T) {
+	t.Parallel()
+	var exact []knowledge.Neighbor
+	for i := range 10 {
+		exact = append(exact, knowledge.Neighbor{ID: int64(i + 1), Distance: 0.1 + float64(i)*0.01})
+	}
+	// The scan found nine of the ten ids and, instead of the tenth, a
+	// chunk 0.0005 farther: a tie by ann-benchmarks' rule.
+	tie := append(append([]knowledge.Neighbor{}, exact[:9]...), knowledge.Neighbor{ID: 99, Distance: exact[9].Distance + 0.0005})
+	if byID, byDist := recallAt(exact, tie); byID != 0.9 || byDist != 1 {
+		t.Fatalf("tie: by id %v, by distance %v; want 0.9 and 1", byID, byDist)
+	}
+	// A chunk 0.01 farther is a miss both ways.
+	far := append(append([]knowledge.Neighbor{}, exact[:9]...), knowledge.Neighbor{ID: 99, Distance: exact[9].Distance + 0.01})
+	if byID, byDist := recallAt(exact, far); byID != 0.9 || byDist != 0.9 {
+		t.Fatalf("miss: by id %v, by distance %v; want 0.9 and 0.9", byID, byDist)
+	}
+	// A short list cannot score more than it returned.
+	if byID, byDist := recallAt(exact, exact[:5]); byID != 0.5 || byDist != 0.5 {
+		t.Fatalf("short: by id %v, by distance %v", byID, byDist)
 	}
 }

@@ -8,11 +8,19 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// NearestChunks returns the ids of the k published chunks whose vectors are
-// nearest to the query's: through the HNSW index as searches do, or, with
-// exact, by scanning every vector. Comparing the two measures the index's
-// recall.
-func (s *Store) NearestChunks(ctx context.Context, query string, k int, exact bool) ([]int64, error) {
+// Neighbor is one chunk found by NearestChunks, with its cosine distance to
+// the query computed from the stored full-precision vector (not the
+// half-precision one the index compares), so that the lists of an index
+// scan and of an exact scan are measured with the same ruler.
+type Neighbor struct {
+	ID       int64
+	Distance float64
+}
+
+// NearestChunks returns the k published chunks whose vectors are nearest
+// to the query's: through the HNSW index as searches do, or, with exact, by
+// scanning every vector. Comparing the two measures the index's recall.
+func (s *Store) NearestChunks(ctx context.Context, query string, k int, exact bool) ([]Neighbor, error) {
 	p, _, err := s.plan(ctx, query)
 	if err != nil {
 		return nil, err
@@ -21,39 +29,46 @@ func (s *Store) NearestChunks(ctx context.Context, query string, k int, exact bo
 		return nil, nil
 	}
 	args := pgx.NamedArgs{"statuses": []string{string(StatusPublished)}, "kinds": []string{}, "as_of": nil, "n": k, "qvec": *p.qvec}
-	var ids []int64
+	var out []Neighbor
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
 			strconv.Itoa(max(s.cfg.Search.EfSearch, k))); err != nil {
 			return err
 		}
-		q := s.sql.vecChunks
-		if exact {
-			q = s.sql.exactChunks
+		q := s.sql.exactChunks
+		if !exact {
+			q = `WITH a AS (` + s.sql.vecChunks + `)
+SELECT a.id, c.embedding::vector <=> @qvec::vector FROM a JOIN kb_chunks c ON c.id = a.id ORDER BY 2, 1`
 		}
 		rows, err := tx.Query(ctx, q, args)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id int64
-			if exact {
-				err = rows.Scan(&id)
-			} else {
-				var sim float64
-				err = rows.Scan(&id, &sim)
-			}
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		return rows.Err()
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Neighbor, error) {
+			var n Neighbor
+			err := r.Scan(&n.ID, &n.Distance)
+			return n, err
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("nearest chunks: %w", err)
 	}
-	return ids, nil
+	return out, nil
+}
+
+// CountWithin counts the published chunks of the store's model whose
+// vectors lie within distance of the query's (a full scan). At 100,000
+// synthetic passages it shows how many chunks tie with the exact tenth.
+func (s *Store) CountWithin(ctx context.Context, query string, distance float64) (int, error) {
+	p, _, err := s.plan(ctx, query)
+	if err != nil || p.qvec == nil {
+		return 0, err
+	}
+	args := pgx.NamedArgs{"statuses": []string{string(StatusPublished)}, "kinds": []string{}, "as_of": nil, "qvec": *p.qvec, "d": distance}
+	var n int
+	if err := s.db.QueryRow(ctx, s.sql.countWithin, args).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting neighbours: %w", err)
+	}
+	return n, nil
 }

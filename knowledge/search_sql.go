@@ -16,7 +16,7 @@ import (
 // user input) instead of being bound as parameters.
 type searchSQL struct {
 	lexChunks, vecChunks, lexQuestions, vecQuestions, hydrate, pickChunks string
-	exactChunks                                                           string
+	exactChunks, countWithin                                              string
 }
 
 // searchFilter is shared by every channel: statuses, kinds and effective date.
@@ -79,7 +79,9 @@ FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id LEFT JOIN picked p 
 WHERE c.id IN (SELECT unnest(@ids::bigint[]) UNION SELECT id FROM picked)`),
 		// exactChunks is the vector channel without the index, for measuring
 		// HNSW recall.
-		exactChunks: r.Replace(`SELECT id FROM kb_chunks WHERE {model} AND {filter}
-ORDER BY embedding::vector <=> @qvec::vector, id LIMIT @n`),
+		exactChunks: r.Replace(`SELECT id, embedding::vector <=> @qvec::vector AS d FROM kb_chunks WHERE {model} AND {filter}
+ORDER BY d, id LIMIT @n`),
+		countWithin: r.Replace(`SELECT count(*) FROM kb_chunks WHERE {model} AND {filter}
+AND embedding::vector <=> @qvec::vector <= @d`),
 	}
 }

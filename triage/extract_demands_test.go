@@ -81,6 +81,8 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		// A statement about oneself asks nothing.
 		{"别再骚扰我家里人和同事，我会想办法还", []string{"stop_harassment"}},
 		{"退还所有手续费", []string{"refund"}},
+		{"把多收的佣金退给我，以后按万一收", []string{"refund", "other"}},
+		{"多扣的利息退回来，按合同约定的利率算", []string{"refund", "other"}},
 		{"好的", nil},
 	})
 }
