@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/xiaobao-cn/xiaobao/knowledge"
 )
 
@@ -124,67 +126,17 @@ func RunScale(ctx context.Context, o RetrievalOptions, n int, texts []string, qu
 		return nil, err
 	}
 	defer drop()
-	// Index builds need memory: give this scratch database's sessions 1 GB.
-	if _, err := pool.Exec(ctx, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET maintenance_work_mem = %L', current_database(), '1GB'); END $$`); err != nil {
-		return nil, err
+	res := &ScaleResult{EfSearch: o.Search.EfSearch}
+	if res.EfSearch == 0 {
+		res.EfSearch = knowledge.DefaultEfSearch
 	}
-	pool.Reset()
-	kb, err := o.store(pool)
+	start := time.Now()
+	kb, proj, err := buildScale(ctx, o, pool, n, sents, res)
 	if err != nil {
 		return nil, err
 	}
 	defer kb.Close()
-	if err := kb.DropVectorIndexes(ctx); err != nil {
-		return nil, err
-	}
-	res := &ScaleResult{EfSearch: o.Search.EfSearch, Model: kb.EmbeddingModel()}
-	if res.EfSearch == 0 {
-		res.EfSearch = knowledge.DefaultEfSearch
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	start := time.Now()
-	const perDoc = 100
-	for d := 0; res.Chunks < n; d++ {
-		var b strings.Builder
-		fmt.Fprintf(&b, "# 合成资料 %d\n\n", d)
-		for sec := 0; sec < perDoc && res.Chunks < n; sec++ {
-			fmt.Fprintf(&b, "## 第%d节\n", sec+1)
-			for k := 2 + rng.IntN(4); k > 0; k-- {
-				b.WriteString(sents[rng.IntN(len(sents))])
-			}
-			b.WriteString("\n\n")
-			res.Chunks++
-		}
-		if _, err := kb.ImportBytes(ctx, fmt.Sprintf("scale-%06d.md", d), []byte(b.String()), knowledge.ImportOptions{Kind: knowledge.KindLiteracy, Publish: true}); err != nil {
-			return nil, err
-		}
-	}
-	proj := o.Projection
-	if o.ScaleComponents == 0 {
-		if _, err := kb.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
-			return nil, err
-		}
-	} else {
-		// Fit the projection to this corpus, as an operator would with
-		// `kb fit-projection`, and re-embed with it.
-		p, err := kb.FitProjection(ctx, o.ScaleComponents, 30000)
-		if err != nil {
-			return nil, err
-		}
-		proj = p
-		projected := o
-		projected.Projection = p
-		kb2, err := projected.store(pool)
-		if err != nil {
-			return nil, err
-		}
-		defer kb2.Close()
-		if _, err := kb2.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
-			return nil, err
-		}
-		kb = kb2
-		res.Model = kb.EmbeddingModel()
-	}
+	res.Model = kb.EmbeddingModel()
 	res.LoadSeconds = time.Since(start).Seconds()
 	start = time.Now()
 	if err := kb.EnsureIndexes(ctx); err != nil {
@@ -325,4 +277,108 @@ func hanCount(s string) int {
 		}
 	}
 	return n
+}
+
+// buildScale loads about n chunks recombined from sents into the scratch
+// database, with the projection the options ask for, and returns the store
+// that searches them (the caller closes it) and the projection. With
+// ScaleReuse it opens the corpus the database already holds.
+func buildScale(ctx context.Context, o RetrievalOptions, pool *pgxpool.Pool, n int, sents []string, res *ScaleResult) (*knowledge.Store, *knowledge.Projection, error) {
+	if o.ScaleReuse {
+		return reuseScale(ctx, o, pool)
+	}
+	// Index builds need memory: give this scratch database's sessions 1 GB.
+	if _, err := pool.Exec(ctx, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET maintenance_work_mem = %L', current_database(), '1GB'); END $$`); err != nil {
+		return nil, nil, err
+	}
+	pool.Reset()
+	kb, err := o.store(pool)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := loadScale(ctx, kb, n, sents, res); err != nil {
+		kb.Close()
+		return nil, nil, err
+	}
+	if o.ScaleComponents == 0 {
+		_, err := kb.Reembed(ctx, knowledge.ReembedOptions{}, nil)
+		if err != nil {
+			kb.Close()
+			return nil, nil, err
+		}
+		return kb, o.Projection, nil
+	}
+	// Fit the projection to this corpus, as an operator would with
+	// `kb fit-projection`, and re-embed with it.
+	p, err := kb.FitProjection(ctx, o.ScaleComponents, 30000)
+	kb.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	projected := o
+	projected.Projection = p
+	if kb, err = projected.store(pool); err != nil {
+		return nil, nil, err
+	}
+	if _, err := kb.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
+		kb.Close()
+		return nil, nil, err
+	}
+	return kb, p, nil
+}
+
+// loadScale imports the recombined documents, without vector indexes
+// (built once at the end, which is much faster than row by row).
+func loadScale(ctx context.Context, kb *knowledge.Store, n int, sents []string, res *ScaleResult) error {
+	if err := kb.DropVectorIndexes(ctx); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const perDoc = 100
+	for d := 0; res.Chunks < n; d++ {
+		var b strings.Builder
+		fmt.Fprintf(&b, "# 合成资料 %d\n\n", d)
+		for sec := 0; sec < perDoc && res.Chunks < n; sec++ {
+			fmt.Fprintf(&b, "## 第%d节\n", sec+1)
+			for k := 2 + rng.IntN(4); k > 0; k-- {
+				b.WriteString(sents[rng.IntN(len(sents))])
+			}
+			b.WriteString("\n\n")
+			res.Chunks++
+		}
+		if _, err := kb.ImportBytes(ctx, fmt.Sprintf("scale-%06d.md", d), []byte(b.String()), knowledge.ImportOptions{Kind: knowledge.KindLiteracy, Publish: true}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reuseScale opens the corpus a kept database already holds. The
+// projection is fitted again (a fixed sample: the same corpus gives the
+// same one) and vectors are re-embedded only if they are of another model,
+// so another --scale-components measures on the same passages.
+func reuseScale(ctx context.Context, o RetrievalOptions, pool *pgxpool.Pool) (*knowledge.Store, *knowledge.Projection, error) {
+	proj := o.Projection
+	if o.ScaleComponents > 0 {
+		kb, err := o.store(pool)
+		if err != nil {
+			return nil, nil, err
+		}
+		proj, err = kb.FitProjection(ctx, o.ScaleComponents, 30000)
+		kb.Close()
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	projected := o
+	projected.Projection = proj
+	kb, err := projected.store(pool)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := kb.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
+		kb.Close()
+		return nil, nil, err
+	}
+	return kb, proj, nil
 }

@@ -38,6 +38,7 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 	sweep := fs.String("scale-sweep", "", "with --scale: also measure at these ef_search values (comma-separated)")
 	scaleComps := fs.Int("scale-components", 256, "with --scale: fit a projection of this many components to the corpus and search with it (0: the plain hashed vectors)")
 	keep := fs.Bool("keep", false, "keep the scratch databases (their names are printed) to inspect them")
+	scaleDB := fs.String("scale-db", "", "with --scale: measure on this database, kept by an earlier --scale --keep run, instead of building one (the index build takes minutes)")
 	var sc knowledge.SearchConfig
 	fs.Float64Var(&sc.RRFK, "rrf-k", 0, "RRF k (default: the store's)")
 	fs.Float64Var(&sc.LexicalWeight, "w-lex", 0, "weight of BM25 over passages")
@@ -177,7 +178,15 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 			b, _ := os.ReadFile(f)
 			texts = append(texts, string(b))
 		}
-		if rep.Scale, err = evals.RunScale(ctx, o, *scale, texts, ownQueries); err != nil {
+		so := o
+		if *scaleDB != "" {
+			so.NewDB = func(ctx context.Context) (*pgxpool.Pool, func(), error) {
+				pool, err := m.openNamedDB(ctx, *scaleDB)
+				return pool, func() { pool.Close() }, err
+			}
+			so.ScaleReuse = true
+		}
+		if rep.Scale, err = evals.RunScale(ctx, so, *scale, texts, ownQueries); err != nil {
 			return fmt.Errorf("eval retrieval: scale: %w", err)
 		}
 	}
@@ -213,6 +222,29 @@ func regulationFiles(paths []string) []string {
 }
 
 var scratchSeq atomic.Int64
+
+// openNamedDB connects to another database of DATABASE_URL's server.
+func (m *Main) openNamedDB(ctx context.Context, name string) (*pgxpool.Pool, error) {
+	u, err := url.Parse(m.Config.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	u.Path = "/" + name
+	cfg, err := pgxpool.ParseConfig(u.String())
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = 4
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error { return pgxvec.RegisterTypes(ctx, c) }
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err == nil {
+		err = pool.Ping(ctx)
+	}
+	if err != nil {
+		return nil, explainDBError(err)
+	}
+	return pool, nil
+}
 
 // scratchDB creates a migrated database next to DATABASE_URL for one
 // evaluation and returns a pool on it and a function that drops it.
