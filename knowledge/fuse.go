@@ -11,13 +11,11 @@ import (
 	"github.com/pgvector/pgvector-go"
 )
 
-// hydratedChunk is a passage loaded for display and scoring.
+// hydratedChunk is a listed passage as fusion needs it: its document and
+// its similarity to the query. details loads the rest for the hits kept.
 type hydratedChunk struct {
-	id, docID                      int64
-	title, kind, citation, heading string
-	text                           string
-	lex                            pgvector.SparseVector // BM25 weights by term index
-	sim                            float64
+	id, docID int64
+	sim       float64
 }
 
 // faqDoc is a document reached through an FAQ question list.
@@ -75,7 +73,7 @@ func (s *Store) hydrate(ctx context.Context, tx DBTX, lex, vec []chunkRank, flex
 		var h hydratedChunk
 		var pickedFor int64
 		var cited bool
-		err := r.Scan(&h.id, &h.docID, &h.title, &h.kind, &h.citation, &h.heading, &h.text, &h.lex, &h.sim, &pickedFor, &cited)
+		err := r.Scan(&h.id, &h.docID, &h.sim, &pickedFor, &cited)
 		if pickedFor != 0 {
 			choice[pickedFor] = h.id
 			if cited {
@@ -90,14 +88,44 @@ func (s *Store) hydrate(ctx context.Context, tx DBTX, lex, vec []chunkRank, flex
 	return out, choice, nil
 }
 
+// details loads the title, citation, text and terms of the hits kept.
+func (s *Store) details(ctx context.Context, db DBTX, hits []Hit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	at := make(map[int64]int, len(hits))
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		at[h.ChunkID], ids[i] = i, h.ChunkID
+	}
+	rows, err := db.Query(ctx, s.sql.details, ids)
+	if err != nil {
+		return fmt.Errorf("loading passages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var lex pgvector.SparseVector
+		var title, kind, citation, heading, text string
+		if err := rows.Scan(&id, &title, &kind, &citation, &heading, &text, &lex); err != nil {
+			return fmt.Errorf("loading passages: %w", err)
+		}
+		h := &hits[at[id]]
+		h.Title, h.Kind, h.Citation, h.HeadingPath, h.Text, h.terms = title, kind, citation, heading, text, lex.Indices()
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("loading passages: %w", err)
+	}
+	return nil
+}
+
 // fuse combines the ranked lists with weighted Reciprocal Rank Fusion,
 // normalised so that first place in every active list scores 1.
 func (s *Store) fuse(mode Mode, lex, vec []chunkRank, flex, fvec []questionRank, choice map[int64]int64, hyd []hydratedChunk, distinct bool) []Hit {
 	c := s.cfg.Search
 	byID := make(map[int64]*Hit, len(hyd))
 	for _, h := range hyd {
-		byID[h.id] = &Hit{DocumentID: h.docID, ChunkID: h.id, Title: h.title, Kind: h.kind, Citation: h.citation,
-			HeadingPath: h.heading, Text: h.text, Similarity: h.sim, terms: h.lex.Indices()}
+		byID[h.id] = &Hit{DocumentID: h.docID, ChunkID: h.id, Similarity: h.sim}
 	}
 	rrf := func(w float64, rank int) float64 { return w / (c.RRFK + float64(rank)) }
 	var maxScore float64

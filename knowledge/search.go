@@ -374,8 +374,6 @@ func (s *Store) search(ctx context.Context, q SearchQuery) ([]Hit, *queryPlan, e
 
 	var lex, vec []chunkRank
 	var flex, fvec []questionRank
-	var hydrated []hydratedChunk
-	var choice map[int64]int64
 	settings := "SELECT set_config('hnsw.ef_search', '" + strconv.Itoa(max(s.cfg.Search.EfSearch, n)) +
 		"', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)"
 	lexBatch := func(b *pgx.Batch) {
@@ -395,6 +393,21 @@ func (s *Store) search(ctx context.Context, q SearchQuery) ([]Hit, *queryPlan, e
 		}
 	}
 	hydrateArgs := pgx.NamedArgs{"qlex": p.qlex, "qvec": qvecArg}
+	// finish fuses the lists, keeps the best k and loads only those
+	// passages' text and terms: loading them for every listed passage (80
+	// and more) was most of a search's cost after the lists themselves.
+	var hits []Hit
+	finish := func(db DBTX) error {
+		hydrated, choice, err := s.hydrate(ctx, db, lex, vec, flex, fvec, hydrateArgs)
+		if err != nil {
+			return err
+		}
+		hits = s.fuse(q.Mode, lex, vec, flex, fvec, choice, hydrated, q.DistinctDocuments)
+		if len(hits) > k {
+			hits = hits[:k]
+		}
+		return s.details(ctx, db, hits)
+	}
 	if pool, ok := s.db.(*pgxpool.Pool); ok && (useLex || useFAQLex) && (useVec || useFAQVec) {
 		// On a pool the lexical and vector lists run at the same time on two
 		// connections: a query costs the slower of the two, not the sum.
@@ -414,7 +427,7 @@ func (s *Store) search(ctx context.Context, q SearchQuery) ([]Hit, *queryPlan, e
 			err = verr
 		}
 		if err == nil {
-			hydrated, choice, err = s.hydrate(ctx, pool, lex, vec, flex, fvec, hydrateArgs)
+			err = finish(pool)
 		}
 	} else {
 		// In a caller's transaction everything shares one connection.
@@ -426,19 +439,13 @@ func (s *Store) search(ctx context.Context, q SearchQuery) ([]Hit, *queryPlan, e
 			if err := tx.SendBatch(ctx, b).Close(); err != nil {
 				return err
 			}
-			var err error
-			hydrated, choice, err = s.hydrate(ctx, tx, lex, vec, flex, fvec, hydrateArgs)
-			return err
+			return finish(tx)
 		})
 	}
 	if err != nil {
 		return nil, p, fmt.Errorf("searching: %w", err)
 	}
-	hits := s.fuse(q.Mode, lex, vec, flex, fvec, choice, hydrated, q.DistinctDocuments)
 	s.score(hits, p, st)
-	if len(hits) > k {
-		hits = hits[:k]
-	}
 	return hits, p, nil
 }
 

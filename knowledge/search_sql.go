@@ -16,6 +16,7 @@ import (
 // user input) instead of being bound as parameters.
 type searchSQL struct {
 	lexChunks, vecChunks, lexQuestions, vecQuestions, hydrate, pickChunks string
+	details                                                               string
 	exactChunks, countWithin                                              string
 }
 
@@ -51,9 +52,10 @@ ORDER BY score DESC LIMIT @n`),
 	WHERE {model} AND {filter}
 	ORDER BY {vec} <=> {qv} LIMIT @n)
 SELECT id, faq_id, document_id, 1 - distance FROM r ORDER BY distance`),
-		// hydrate loads the passages to show, with their cosine similarity
-		// to the query (0 without a vector of this model). It also chooses,
-		// for each document reached through an FAQ question, the passage
+		// hydrate gives each listed passage its document and its cosine
+		// similarity to the query (0 without a vector of this model), which
+		// is all fusion needs (details loads the text of the hits kept). It
+		// also chooses, for each document reached through an FAQ question, the passage
 		// that stands for it: one the entry cites, else the best by BM25,
 		// else the most similar, else the first. Similarity is computed
 		// only among the passages tied on the first two: reading and
@@ -72,11 +74,14 @@ picked AS (
 	FROM cand x JOIN kb_chunks c ON c.id = x.id
 	WHERE x.tie = 1
 	ORDER BY x.document_id, CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN {vec} <=> {qv} END ASC NULLS LAST, x.position)
-SELECT c.id, c.document_id, d.title, c.kind, c.citation, c.heading_path, c.text, c.lex,
+SELECT c.id, c.document_id,
 	CASE WHEN c.{model} AND @qvec::vector IS NOT NULL THEN 1 - ({vec} <=> {qv}) ELSE 0 END AS sim,
 	coalesce(p.document_id, 0) AS picked_for, coalesce(p.cited, false) AS cited
-FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id LEFT JOIN picked p ON p.id = c.id
+FROM kb_chunks c LEFT JOIN picked p ON p.id = c.id
 WHERE c.id IN (SELECT unnest(@ids::bigint[]) UNION SELECT id FROM picked)`),
+		// details loads what a kept hit shows and is scored on.
+		details: `SELECT c.id, d.title, c.kind, c.citation, c.heading_path, c.text, c.lex
+FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id WHERE c.id = ANY($1::bigint[])`,
 		// exactChunks is the vector channel without the index, for measuring
 		// HNSW recall.
 		exactChunks: r.Replace(`SELECT id, embedding::vector <=> @qvec::vector AS d FROM kb_chunks WHERE {model} AND {filter}
