@@ -6,6 +6,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 )
 
 //go:embed testdata/personas.jsonl
@@ -31,8 +33,24 @@ type Expectation struct {
 
 // Personas returns the team's scripted personas.
 func Personas() ([]Persona, error) {
+	return ParsePersonas("personas.jsonl", personasJSONL)
+}
+
+// ReadPersonas reads personas from a JSON Lines file of the same format,
+// such as testdata/personas_report.jsonl, the set written apart that
+// nothing is tuned on.
+func ReadPersonas(path string) ([]Persona, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonas(filepath.Base(path), b)
+}
+
+// ParsePersonas parses JSON Lines personas; name labels errors.
+func ParsePersonas(name string, data []byte) ([]Persona, error) {
 	var out []Persona
-	sc := bufio.NewScanner(bytes.NewReader(personasJSONL))
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
@@ -41,7 +59,10 @@ func Personas() ([]Persona, error) {
 		}
 		var p Persona
 		if err := json.Unmarshal(line, &p); err != nil {
-			return nil, fmt.Errorf("personas.jsonl line %d: %w", n, err)
+			return nil, fmt.Errorf("%s line %d: %w", name, n, err)
+		}
+		if p.ID == "" || p.Opening == "" || p.Expect.Product == "" {
+			return nil, fmt.Errorf("%s line %d: a persona needs an id, an opening and an expected product", name, n)
 		}
 		out = append(out, p)
 	}

@@ -47,6 +47,10 @@ type RetrievalOptions struct {
 	Dim    int
 	// Projection, when set, is the offline embedder's projection.
 	Projection *knowledge.Projection
+	// FitComponents, when above 0, fits a projection of that many
+	// components to each set's knowledge base after indexing it and
+	// searches with it: what a projection costs in ranking quality.
+	FitComponents int
 	// ScaleComponents, when above 0, makes the scale run fit a projection
 	// of that many components to its corpus and search with it.
 	ScaleComponents int
@@ -137,6 +141,28 @@ func runSet(ctx context.Context, o RetrievalOptions, set RetrievalSet) ([]SetRes
 	want, err := index(ctx, kb, set)
 	if err != nil {
 		return nil, err
+	}
+	if o.FitComponents > 0 {
+		// Fit a projection to this set's knowledge base, as its operator
+		// would with `kb fit-projection`, and search with it.
+		p, err := kb.FitProjection(ctx, o.FitComponents, 30000)
+		if err != nil {
+			return nil, err
+		}
+		projected := o
+		projected.Projection = p
+		pkb, err := projected.store(pool)
+		if err != nil {
+			return nil, err
+		}
+		defer pkb.Close()
+		if _, err := pkb.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
+			return nil, err
+		}
+		if err := pkb.EnsureIndexes(ctx); err != nil {
+			return nil, err
+		}
+		kb = pkb
 	}
 	if set.Seeded && o.Answers != nil {
 		ar, err := measureAnswers(ctx, kb, set, o)

@@ -138,6 +138,7 @@ func evalDialogs(ctx context.Context, m *Main, args []string) error {
 	parallel := fs.Int("parallel", 4, "personas run at once")
 	wsURL := fs.String("url", "", "websocket URL of a running server (default: start one on a scratch database)")
 	verbose := fs.Bool("v", false, "print the transcript of every failed persona")
+	file := fs.String("personas", "", "JSON Lines personas to run instead of the built-in set (e.g. evals/testdata/personas_report.jsonl, written apart and never tuned on)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -145,8 +146,11 @@ func evalDialogs(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	personas, err := evals.Personas()
+	if *file != "" {
+		personas, err = evals.ReadPersonas(*file)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("eval dialogs: %w", err)
 	}
 	target := *wsURL
 	if target == "" {

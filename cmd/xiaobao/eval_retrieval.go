@@ -35,8 +35,9 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 	modes := fs.String("modes", "bm25,lexical,vector,hybrid", "retrieval modes to compare")
 	dim := fs.Int("dim", 0, "offline embedding dimension (default XIAOBAO_EMBEDDING_DIM)")
 	projFile := fs.String("projection", "", "projection file for the offline embedder (kb fit-projection), for the sets")
+	fitComps := fs.Int("fit-components", 0, "fit a projection of this many components to each set's knowledge base and search with it, as `kb fit-projection` would (0: none)")
 	sweep := fs.String("scale-sweep", "", "with --scale: also measure at these ef_search values (comma-separated)")
-	scaleComps := fs.Int("scale-components", 256, "with --scale: fit a projection of this many components to the corpus and search with it (0: the plain hashed vectors)")
+	scaleComps := fs.Int("scale-components", 128, "with --scale: fit a projection of this many components to the corpus and search with it (0: the plain hashed vectors)")
 	keep := fs.Bool("keep", false, "keep the scratch databases (their names are printed) to inspect them")
 	scaleDB := fs.String("scale-db", "", "with --scale: measure on this database, kept by an earlier --scale --keep run, instead of building one (the index build takes minutes)")
 	var sc knowledge.SearchConfig
@@ -68,7 +69,7 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 			return pool, func() { pool.Close() }, err
 		}
 	}
-	o := evals.RetrievalOptions{NewDB: newDB, Logger: m.Logger, Search: sc, Dim: *dim, ScaleComponents: *scaleComps}
+	o := evals.RetrievalOptions{NewDB: newDB, Logger: m.Logger, Search: sc, Dim: *dim, ScaleComponents: *scaleComps, FitComponents: *fitComps}
 	for _, f := range strings.Split(*sweep, ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
@@ -78,6 +79,9 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 			return fmt.Errorf("eval retrieval: --scale-sweep %q: want ef_search values from 1 to 1000", f)
 		}
 		o.ScaleSweep = append(o.ScaleSweep, ef)
+	}
+	if *projFile != "" && *fitComps > 0 {
+		return fmt.Errorf("eval retrieval: --projection and --fit-components are two ways of choosing the projection; give one")
 	}
 	if *projFile != "" {
 		var err error

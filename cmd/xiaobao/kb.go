@@ -175,7 +175,7 @@ func kbSeed(ctx context.Context, m *Main, args []string) error {
 func kbFitProjection(ctx context.Context, m *Main, args []string) error {
 	fs := newFlagSet(m, "kb fit-projection")
 	out := fs.String("out", "", "file to write (required)")
-	components := fs.Int("components", 256, "dimensions of the projected vectors")
+	components := fs.Int("components", 128, "dimensions of the projected vectors (128: at 100,000 passages the HNSW index finds 98% of the exact top 10 at ef_search 200 within 15 ms; see docs/evaluation.md)")
 	sample := fs.Int("sample", 30000, "fit on at most this many passages and questions, evenly spread (0: all)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
