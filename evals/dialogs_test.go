@@ -1,6 +1,9 @@
 package evals
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSameInstitution(t *testing.T) {
 	t.Parallel()
@@ -28,6 +31,14 @@ func TestPersonasAreComplete(t *testing.T) {
 	if len(ps) < 40 {
 		t.Fatalf("%d personas, want at least 40", len(ps))
 	}
+	report, err := ReadPersonas("testdata/personas_report.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(report) < 20 {
+		t.Fatalf("%d personas written apart, want at least 20", len(report))
+	}
+	ps = append(ps, report...)
 	for _, p := range ps {
 		for _, slot := range []string{"institution", "description", "occurred_at", "amount", "demand", "name", "phone", "consent"} {
 			if p.Facts[slot] == "" {
@@ -53,5 +64,18 @@ xiaobao_chat_turn_seconds_bucket{type="hello",le="0.001"} 7
 	q := ServerQuantiles(m, 0.5, 0.95, 0.99)
 	if q[0] != 2 || q[1] != 4 || q[2] != 8 {
 		t.Fatalf("ServerQuantiles = %v, want [2 4 8]", q)
+	}
+}
+
+func TestParsePersonasRefusesIncompleteLines(t *testing.T) {
+	t.Parallel()
+	good := `{"id":"x1","opening":"招行乱扣年费","facts":{},"expect":{"product":"credit_card","reason":"fees"}}`
+	if ps, err := ParsePersonas("t.jsonl", []byte(good+"\n\n")); err != nil || len(ps) != 1 {
+		t.Fatalf("good line: %v %v", ps, err)
+	}
+	for _, bad := range []string{`{"id":"x2","expect":{"product":"loan"}}`, `{"id":"x3","opening":"…"}`, `not json`} {
+		if _, err := ParsePersonas("t.jsonl", []byte(good+"\n"+bad)); err == nil || !strings.Contains(err.Error(), "t.jsonl line 2") {
+			t.Errorf("%s: err = %v, want one naming line 2", bad, err)
+		}
 	}
 }
