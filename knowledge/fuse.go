@@ -88,10 +88,13 @@ func (s *Store) hydrate(ctx context.Context, tx DBTX, lex, vec []chunkRank, flex
 	return out, choice, nil
 }
 
-// details loads the title, citation, text and terms of the hits kept.
-func (s *Store) details(ctx context.Context, db DBTX, hits []Hit) error {
+// details loads the title, citation, text and terms of the hits kept and
+// returns them. On a pool the lists and this query are separate
+// statements, so a passage replaced by a new version in between is gone:
+// its hit is dropped rather than shown empty.
+func (s *Store) details(ctx context.Context, db DBTX, hits []Hit) ([]Hit, error) {
 	if len(hits) == 0 {
-		return nil
+		return hits, nil
 	}
 	at := make(map[int64]int, len(hits))
 	ids := make([]int64, len(hits))
@@ -100,23 +103,31 @@ func (s *Store) details(ctx context.Context, db DBTX, hits []Hit) error {
 	}
 	rows, err := db.Query(ctx, s.sql.details, ids)
 	if err != nil {
-		return fmt.Errorf("loading passages: %w", err)
+		return nil, fmt.Errorf("loading passages: %w", err)
 	}
 	defer rows.Close()
+	found := make([]bool, len(hits))
 	for rows.Next() {
 		var id int64
 		var lex pgvector.SparseVector
 		var title, kind, citation, heading, text string
 		if err := rows.Scan(&id, &title, &kind, &citation, &heading, &text, &lex); err != nil {
-			return fmt.Errorf("loading passages: %w", err)
+			return nil, fmt.Errorf("loading passages: %w", err)
 		}
 		h := &hits[at[id]]
 		h.Title, h.Kind, h.Citation, h.HeadingPath, h.Text, h.terms = title, kind, citation, heading, text, lex.Indices()
+		found[at[id]] = true
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("loading passages: %w", err)
+		return nil, fmt.Errorf("loading passages: %w", err)
 	}
-	return nil
+	kept := hits[:0]
+	for i, h := range hits {
+		if found[i] {
+			kept = append(kept, h)
+		}
+	}
+	return kept, nil
 }
 
 // fuse combines the ranked lists with weighted Reciprocal Rank Fusion,

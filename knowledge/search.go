@@ -406,7 +406,8 @@ func (s *Store) search(ctx context.Context, q SearchQuery) ([]Hit, *queryPlan, e
 		if len(hits) > k {
 			hits = hits[:k]
 		}
-		return s.details(ctx, db, hits)
+		hits, err = s.details(ctx, db, hits)
+		return err
 	}
 	if pool, ok := s.db.(*pgxpool.Pool); ok && (useLex || useFAQLex) && (useVec || useFAQVec) {
 		// On a pool the lexical and vector lists run at the same time on two

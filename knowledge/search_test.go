@@ -155,3 +155,31 @@ func TestSearchSynonymExpansion(t *testing.T) {
 		isTrue(t, h.DocumentID != res.DocumentID, "a deleted group no longer expands")
 	}
 }
+
+// A passage replaced between the ranked lists and the loading of the hits
+// kept (separate statements on a pool) is dropped, not shown empty.
+func TestDetailsDropsVanishedPassages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := seededTx(t)
+	s := newTestStore(t, tx)
+	hits, err := s.Search(ctx, SearchQuery{Text: "信用卡被盗刷了怎么办", K: 5})
+	noErr(t, err)
+	isTrue(t, len(hits) >= 3, "hits: %d", len(hits))
+	gone := hits[1].ChunkID
+	_, err = tx.Exec(ctx, "DELETE FROM kb_chunks WHERE id = $1", gone)
+	noErr(t, err)
+	bare := make([]Hit, len(hits))
+	for i, h := range hits {
+		bare[i] = Hit{ChunkID: h.ChunkID, DocumentID: h.DocumentID, Score: h.Score}
+	}
+	kept, err := s.details(ctx, tx, bare)
+	noErr(t, err)
+	eq(t, len(hits)-1, len(kept))
+	for i, h := range kept {
+		isTrue(t, h.ChunkID != gone, "the deleted passage is not kept")
+		isTrue(t, h.Text != "" && h.Citation != "" && h.Title != "", "hit %d is loaded: %+v", i, h)
+	}
+	eq(t, hits[0].ChunkID, kept[0].ChunkID)
+	eq(t, hits[2].ChunkID, kept[1].ChunkID)
+}
