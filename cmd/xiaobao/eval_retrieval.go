@@ -282,14 +282,7 @@ func (m *Main) scratchDB(ctx context.Context) (*pgxpool.Pool, func(), error) {
 		drop()
 		return nil, nil, err
 	}
-	cfg, err := pgxpool.ParseConfig(u.String())
-	if err != nil {
-		drop()
-		return nil, nil, err
-	}
-	cfg.MaxConns = 4
-	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error { return pgxvec.RegisterTypes(ctx, c) }
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	pool, err := m.openNamedDB(ctx, name)
 	if err != nil {
 		drop()
 		return nil, nil, err
