@@ -31,14 +31,16 @@ func TestPersonasAreComplete(t *testing.T) {
 	if len(ps) < 40 {
 		t.Fatalf("%d personas, want at least 40", len(ps))
 	}
-	report, err := ReadPersonas("testdata/personas_report.jsonl")
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range []string{"testdata/personas_report.jsonl", "testdata/personas_report2.jsonl"} {
+		report, err := ReadPersonas(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(report) < 20 {
+			t.Fatalf("%s: %d personas written apart, want at least 20", f, len(report))
+		}
+		ps = append(ps, report...)
 	}
-	if len(report) < 20 {
-		t.Fatalf("%d personas written apart, want at least 20", len(report))
-	}
-	ps = append(ps, report...)
 	for _, p := range ps {
 		for _, slot := range []string{"institution", "description", "occurred_at", "amount", "demand", "name", "phone", "consent"} {
 			if p.Facts[slot] == "" {
