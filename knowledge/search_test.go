@@ -183,3 +183,11 @@ func TestDetailsDropsVanishedPassages(t *testing.T) {
 	eq(t, hits[0].ChunkID, kept[0].ChunkID)
 	eq(t, hits[2].ChunkID, kept[1].ChunkID)
 }
+
+func TestWarmLoadsStatisticsBeforeTheFirstSearch(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t, seededTx(t))
+	isTrue(t, s.stats == nil, "a new store has no statistics yet")
+	noErr(t, s.Warm(context.Background()))
+	isTrue(t, s.stats != nil && s.stats.Docs > 0, "statistics loaded: %+v", s.stats)
+}

@@ -194,6 +194,17 @@ func (s *Store) currentStats(ctx context.Context) (*Stats, error) {
 	return st, nil
 }
 
+// Warm loads what the first search would otherwise load while a consumer
+// waits: the statistics, the synonyms and the word segmenter's
+// dictionaries (about 0.7 s on the seeded knowledge base). A server calls
+// it before it listens.
+func (s *Store) Warm(ctx context.Context) error {
+	if _, _, err := s.plan(ctx, "信用卡年费可以退吗"); err != nil {
+		return fmt.Errorf("warming the knowledge base: %w", err)
+	}
+	return nil
+}
+
 // setStats installs st as the cached statistics and hands it to an embedder
 // that weighs features by them.
 func (s *Store) setStats(st *Stats) {

@@ -54,6 +54,10 @@ func (m *Main) buildServer(ctx context.Context) (*api.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The first consumer should not wait for statistics and dictionaries.
+	if err := kb.Warm(ctx); err != nil {
+		m.Logger.Warn("knowledge base not warmed; the first search will load it", "err", err)
+	}
 	tri, err := m.newTriage(ctx)
 	if err != nil {
 		return nil, err
