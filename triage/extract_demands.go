@@ -144,6 +144,8 @@ var requestMarkers = []string{
 	// Terms asked for from now on ("以后按万一收", "按约定的费率扣"): the
 	// corpus labels them other, beside the refund of what was overcharged.
 	"以后按", "今后按", "按约定", "按说好", "按合同约定", "按当初",
+	// What the institution ought to make possible ("急用的时候要能当天取出来").
+	"要能", "应该", "应当",
 }
 
 // ParseRequest reads an answer to "what do you want the institution to

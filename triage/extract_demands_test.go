@@ -83,6 +83,7 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"退还所有手续费", []string{"refund"}},
 		{"把多收的佣金退给我，以后按万一收", []string{"refund", "other"}},
 		{"多扣的利息退回来，按合同约定的利率算", []string{"refund", "other"}},
+		{"急用钱的时候要能当天把钱取出来，还要解释清楚凭什么要证明用途", []string{"explanation", "other"}},
 		{"好的", nil},
 	})
 }
