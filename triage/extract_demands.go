@@ -41,6 +41,8 @@ var demandCues = []struct {
 	)},
 	{"cancel", phrases(
 		"取消", "解约", "注销", "退保", "销户", "解绑", "退订", "停止扣", "停掉", "关掉", "关闭", "撤销合同", "撤销", "终止", "不想要了", "不要了", "不续",
+		// 销卡 said plainly, and surrendering a policy in everyday words.
+		"销卡", "销掉", "给我销", "把卡销", "保险退了", "保险退掉", "把保险退", "保单退了", "保单退掉",
 	)},
 }
 
@@ -74,6 +76,11 @@ var cancelDoneRE = regexp.MustCompile(
 		`|(有人|他|她|对方|骗子|自称)[^。！？!?]{0,12}?说[^。！？!?]{0,20}?(取消|注销|关闭|解绑|销户)` +
 		// Undoing charges or records is a refund or a correction.
 		`|撤销[^，。！？；,.!?;]{0,4}(这|那|几|两|三|每)?[^，。！？；,.!?;]{0,2}(笔|扣款|交易|消费|逾期|不良|记录|罚息|滞纳金|违约金)|(笔|逾期|记录|罚息|滞纳金|违约金|交易|扣款)[^，。！？；,.!?;]{0,8}撤销`)
+
+// refundDoneRE finds refund words that tell what happened: money sent
+// back by the system or already returned ("钱被退回来拖了一个月", "已经退了一部分")
+// is not an ask to refund.
+var refundDoneRE = regexp.MustCompile(`被(系统|银行|对方|原路)?退(回|还)|(已经|早就)[^，。！？；,.!?;]{0,6}?退(回|还|了|给)|退回来了`)
 
 // cancelWords are the words cancelDoneRE looks around; it runs only on the
 // texts that have one.
@@ -119,6 +126,9 @@ func demandsOf(lower string, h *textHits) []string {
 	if h.any(cancelWords) {
 		masked = cancelDoneRE.ReplaceAllStringFunc(masked, blank)
 	}
+	if strings.Contains(masked, "退") {
+		masked = refundDoneRE.ReplaceAllStringFunc(masked, blank)
+	}
 	if masked != lower {
 		lower, h = masked, scanPhrases(masked)
 	}
@@ -148,6 +158,10 @@ var requestMarkers = []string{
 	"要能", "应该", "应当",
 }
 
+// termsRE is a rate or price asked for from now on ("剩下几期按0.6%收",
+// "按原价算"): an ask none of the codes names.
+var termsRE = regexp.MustCompile(`按[^，。！？；,!?;]{1,10}?(收|算|扣|计)`)
+
 // ParseRequest reads an answer to "what do you want the institution to
 // do?": every clause is meant as a demand, so a clause that asks for
 // something none of the codes name adds "other" (kept with the consumer's
@@ -157,6 +171,12 @@ func ParseRequest(text string) []string {
 	out := ParseDemands(text)
 	for _, clause := range requestClauseRE.Split(text, -1) {
 		if clause = strings.TrimSpace(clause); clause == "" || len(ParseDemands(clause)) > 0 {
+			continue
+		}
+		if termsRE.MatchString(clause) {
+			if !slices.Contains(out, "other") {
+				out = append(out, "other")
+			}
 			continue
 		}
 		for _, m := range requestMarkers {

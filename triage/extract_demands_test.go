@@ -32,6 +32,12 @@ func TestParseDemandsIgnoresLookalikes(t *testing.T) {
 		{"尽快把理赔款打给我", []string{"compensation"}},
 		{"说要回开户地网点办", nil},
 		{"把多转的钱要回来", []string{"refund"}},
+		// Money the system sent back, or already returned, is a report.
+		{"柜员把银行代码填错了，钱被退回来拖了快一个月", nil},
+		{"多扣的已经退了一部分，剩下的不给", nil},
+		// Still asks.
+		{"被骗的钱退回来", []string{"refund"}},
+		{"把多收的钱都退给我", []string{"refund"}},
 	})
 }
 
@@ -84,6 +90,9 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"把多收的佣金退给我，以后按万一收", []string{"refund", "other"}},
 		{"多扣的利息退回来，按合同约定的利率算", []string{"refund", "other"}},
 		{"急用钱的时候要能当天把钱取出来，还要解释清楚凭什么要证明用途", []string{"explanation", "other"}},
+		{"多收的手续费退给我，剩下几期按0.6%收", []string{"refund", "other"}},
+		{"马上把这张卡给我销了", []string{"cancel"}},
+		{"把这份保险退了，五万块一分不少退给我爸", []string{"refund", "cancel"}},
 		{"好的", nil},
 	})
 }
