@@ -31,7 +31,7 @@ func TestPersonasAreComplete(t *testing.T) {
 	if len(ps) < 40 {
 		t.Fatalf("%d personas, want at least 40", len(ps))
 	}
-	for _, f := range []string{"testdata/personas_report.jsonl", "testdata/personas_report2.jsonl"} {
+	for _, f := range []string{"testdata/personas_report.jsonl", "testdata/personas_report2.jsonl", "testdata/personas_report3.jsonl"} {
 		report, err := ReadPersonas(f)
 		if err != nil {
 			t.Fatal(err)
