@@ -144,21 +144,12 @@ func runSet(ctx context.Context, o RetrievalOptions, set RetrievalSet) ([]SetRes
 	}
 	if o.FitComponents > 0 {
 		// Fit a projection to this set's knowledge base, as its operator
-		// would with `kb fit-projection`, and search with it.
-		p, err := kb.FitProjection(ctx, o.FitComponents, 30000)
-		if err != nil {
-			return nil, err
-		}
-		projected := o
-		projected.Projection = p
-		pkb, err := projected.store(pool)
+		// would, and search with it.
+		pkb, _, err := projectedStore(ctx, o, pool, o.FitComponents)
 		if err != nil {
 			return nil, err
 		}
 		defer pkb.Close()
-		if _, err := pkb.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
-			return nil, err
-		}
 		if err := pkb.EnsureIndexes(ctx); err != nil {
 			return nil, err
 		}

@@ -298,7 +298,11 @@ func hanCount(s string) int {
 // ScaleReuse it opens the corpus the database already holds.
 func buildScale(ctx context.Context, o RetrievalOptions, pool *pgxpool.Pool, n int, sents []string, res *ScaleResult) (*knowledge.Store, *knowledge.Projection, error) {
 	if o.ScaleReuse {
-		return reuseScale(ctx, o, pool)
+		// A kept database already holds the corpus. The projection is
+		// fitted again (a fixed sample: the same corpus gives the same
+		// one) and vectors are re-embedded only if they are of another
+		// model, so another --scale-components measures the same passages.
+		return projectedStore(ctx, o, pool, o.ScaleComponents)
 	}
 	// Index builds need memory: give this scratch database's sessions 1 GB.
 	if _, err := pool.Exec(ctx, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET maintenance_work_mem = %L', current_database(), '1GB'); END $$`); err != nil {
@@ -309,35 +313,12 @@ func buildScale(ctx context.Context, o RetrievalOptions, pool *pgxpool.Pool, n i
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := loadScale(ctx, kb, n, sents, res); err != nil {
-		kb.Close()
-		return nil, nil, err
-	}
-	if o.ScaleComponents == 0 {
-		_, err := kb.Reembed(ctx, knowledge.ReembedOptions{}, nil)
-		if err != nil {
-			kb.Close()
-			return nil, nil, err
-		}
-		return kb, o.Projection, nil
-	}
-	// Fit the projection to this corpus, as an operator would with
-	// `kb fit-projection`, and re-embed with it.
-	p, err := kb.FitProjection(ctx, o.ScaleComponents, 30000)
+	err = loadScale(ctx, kb, n, sents, res)
 	kb.Close()
 	if err != nil {
 		return nil, nil, err
 	}
-	projected := o
-	projected.Projection = p
-	if kb, err = projected.store(pool); err != nil {
-		return nil, nil, err
-	}
-	if _, err := kb.Reembed(ctx, knowledge.ReembedOptions{}, nil); err != nil {
-		kb.Close()
-		return nil, nil, err
-	}
-	return kb, p, nil
+	return projectedStore(ctx, o, pool, o.ScaleComponents)
 }
 
 // loadScale imports the recombined documents, without vector indexes
@@ -366,18 +347,18 @@ func loadScale(ctx context.Context, kb *knowledge.Store, n int, sents []string, 
 	return nil
 }
 
-// reuseScale opens the corpus a kept database already holds. The
-// projection is fitted again (a fixed sample: the same corpus gives the
-// same one) and vectors are re-embedded only if they are of another model,
-// so another --scale-components measures on the same passages.
-func reuseScale(ctx context.Context, o RetrievalOptions, pool *pgxpool.Pool) (*knowledge.Store, *knowledge.Projection, error) {
+// projectedStore fits a projection of that many components to the
+// knowledge base in pool, as an operator would with `kb fit-projection`
+// (0: keep o.Projection), and returns a store that searches with it, its
+// vectors re-embedded (the caller closes it).
+func projectedStore(ctx context.Context, o RetrievalOptions, pool *pgxpool.Pool, components int) (*knowledge.Store, *knowledge.Projection, error) {
 	proj := o.Projection
-	if o.ScaleComponents > 0 {
+	if components > 0 {
 		kb, err := o.store(pool)
 		if err != nil {
 			return nil, nil, err
 		}
-		proj, err = kb.FitProjection(ctx, o.ScaleComponents, 30000)
+		proj, err = kb.FitProjection(ctx, components, 30000)
 		kb.Close()
 		if err != nil {
 			return nil, nil, err
