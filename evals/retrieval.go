@@ -47,6 +47,10 @@ type RetrievalOptions struct {
 	Dim    int
 	// Projection, when set, is the offline embedder's projection.
 	Projection *knowledge.Projection
+	// Semantic, when set, is the offline embedder's semantic model, at
+	// SemanticWeight (0: the embedder's default).
+	Semantic       *knowledge.SemanticModel
+	SemanticWeight float64
 	// FitComponents, when above 0, fits a projection of that many
 	// components to each set's knowledge base after indexing it and
 	// searches with it: what a projection costs in ranking quality.
@@ -120,7 +124,8 @@ func RunRetrieval(ctx context.Context, o RetrievalOptions) ([]SetResult, error) 
 func (o RetrievalOptions) store(pool *pgxpool.Pool) (*knowledge.Store, error) {
 	return knowledge.NewStore(knowledge.Config{
 		DB: pool, Logger: o.Logger, Search: o.Search,
-		Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{Dim: o.Dim, Projection: o.Projection}),
+		Embedder: knowledge.NewOfflineEmbedder(knowledge.OfflineConfig{
+			Dim: o.Dim, Projection: o.Projection, Semantic: o.Semantic, SemanticWeight: o.SemanticWeight}),
 	})
 }
 

@@ -52,6 +52,14 @@ type OfflineConfig struct {
 	// equal Projection.In, vectors have Projection.Out dimensions. Defaults
 	// to nil: no projection.
 	Projection *Projection
+	// Semantic, when set, appends the trained model's vector of a text to
+	// the hashed (or projected) one, so that cosine similarity mixes word
+	// overlap with learned meaning (see SemanticModel). Defaults to nil.
+	Semantic *SemanticModel
+	// SemanticWeight is the semantic part's weight γ: the similarity of
+	// two texts is (hashed cosine + γ² × semantic cosine) / (1 + γ²).
+	// Defaults to 1.
+	SemanticWeight float64
 }
 
 // OfflineEmbedder is the default embedder: deterministic, in-process, no
@@ -72,26 +80,36 @@ func NewOfflineEmbedder(cfg OfflineConfig) *OfflineEmbedder {
 	cfg.BigramWeight = cmp.Or(cfg.BigramWeight, 0.1)
 	cfg.TrigramWeight = cmp.Or(cfg.TrigramWeight, 0.5)
 	cfg.IDFPower = cmp.Or(cfg.IDFPower, 1)
+	cfg.SemanticWeight = cmp.Or(cfg.SemanticWeight, 1)
 	e := &OfflineEmbedder{cfg: cfg}
 	e.stats.Store(emptyStats())
 	return e
 }
 
-// Model is "offline-hash-<dim>", with "-p<out>-<id>" for a projection.
+// Model is "offline-hash-<dim>", with "-p<out>-<id>" for a projection and
+// "-s<dim>-<id>-g<weight>" for a semantic model.
 func (e *OfflineEmbedder) Model() string {
+	name := fmt.Sprintf("offline-hash-%d", e.cfg.Dim)
 	if p := e.cfg.Projection; p != nil {
-		return fmt.Sprintf("offline-hash-%d-p%d-%s", e.cfg.Dim, p.Out, p.ID())
+		name += fmt.Sprintf("-p%d-%s", p.Out, p.ID())
 	}
-	return fmt.Sprintf("offline-hash-%d", e.cfg.Dim)
+	if m := e.cfg.Semantic; m != nil {
+		name += fmt.Sprintf("-s%d-%s-g%g", m.Dim(), m.ID(), e.cfg.SemanticWeight)
+	}
+	return name
 }
 
 // Dim is the dimension of the vectors: the projection's output when there
-// is one, otherwise the hashing dimension.
+// is one, otherwise the hashing dimension, plus the semantic model's.
 func (e *OfflineEmbedder) Dim() int {
+	d := e.cfg.Dim
 	if p := e.cfg.Projection; p != nil {
-		return p.Out
+		d = p.Out
 	}
-	return e.cfg.Dim
+	if m := e.cfg.Semantic; m != nil {
+		d += m.Dim()
+	}
+	return d
 }
 
 func (e *OfflineEmbedder) useStats(st *Stats) { e.stats.Store(st) }
@@ -112,7 +130,30 @@ func (e *OfflineEmbedder) embed(text string, ts []string, st *Stats) []float32 {
 	if p := e.cfg.Projection; p != nil {
 		v = p.apply(v)
 	}
-	return normalize(v)
+	m := e.cfg.Semantic
+	if m == nil {
+		return normalize(v)
+	}
+	// Both parts at unit length, the semantic one weighed by γ; a text
+	// the model knows nothing of keeps only its hashed part.
+	base := normalize(v)
+	out := make([]float32, len(base)+m.Dim())
+	if isZero(base) {
+		return out
+	}
+	u := m.embed(text, ts)
+	g := e.cfg.SemanticWeight
+	if u == nil {
+		g = 0
+	}
+	n := 1 / math.Sqrt(1+g*g)
+	for i, x := range base {
+		out[i] = float32(float64(x) * n)
+	}
+	for j, x := range u {
+		out[len(base)+j] = float32(g * x * n)
+	}
+	return out
 }
 
 // hashed is the weighted feature-hashing vector of a text, before any

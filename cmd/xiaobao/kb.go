@@ -18,10 +18,10 @@ import (
 	"github.com/xiaobao-cn/xiaobao/knowledge"
 )
 
-// runKB dispatches `xiaobao kb import|seed|reembed|fit-projection`.
+// runKB dispatches `xiaobao kb import|seed|reembed|fit-projection|train-semantic`.
 func runKB(ctx context.Context, m *Main, args []string) error {
 	if len(args) == 0 {
-		return errors.New("kb: say what to do: import PATH…, seed, reembed or fit-projection")
+		return errors.New("kb: say what to do: import PATH…, seed, reembed, fit-projection or train-semantic")
 	}
 	switch args[0] {
 	case "import":
@@ -32,8 +32,10 @@ func runKB(ctx context.Context, m *Main, args []string) error {
 		return kbReembed(ctx, m, args[1:])
 	case "fit-projection":
 		return kbFitProjection(ctx, m, args[1:])
+	case "train-semantic":
+		return kbTrainSemantic(ctx, m, args[1:])
 	}
-	return fmt.Errorf("kb: unknown action %q (use import, seed, reembed or fit-projection)", args[0])
+	return fmt.Errorf("kb: unknown action %q (use import, seed, reembed, fit-projection or train-semantic)", args[0])
 }
 
 // openKnowledge loads the configuration, migrates and opens the store.

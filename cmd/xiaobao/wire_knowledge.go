@@ -94,3 +94,17 @@ func readProjection(path string) (*knowledge.Projection, error) {
 	}
 	return p, nil
 }
+
+// readSemanticModel reads a model file written by `kb train-semantic`.
+func readSemanticModel(path string) (*knowledge.SemanticModel, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sm, err := knowledge.ReadSemanticModel(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return sm, nil
+}
