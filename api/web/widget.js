@@ -67,11 +67,16 @@
   // icon is decoration: screen readers skip it, the words carry the meaning.
   function icon(e) { return el("span", { "aria-hidden": "true", text: e + " " }); }
 
+  // A deadline is a day in China time (Asia/Shanghai), wherever the
+  // consumer's phone is set.
+  var chinaDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "numeric", day: "numeric" });
   function fmtDate(s) {
     if (!s) return "";
     var d = new Date(s);
     if (isNaN(d)) return String(s);
-    return d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日";
+    var p = {};
+    chinaDay.formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p.year + "年" + Number(p.month) + "月" + Number(p.day) + "日";
   }
   function fmtTime(s) {
     var d = s ? new Date(s) : new Date();

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -55,6 +56,16 @@ type Config struct {
 	// somewhat faster HNSW index for a large knowledge base at some cost in
 	// ranking (docs/evaluation.md). Empty (the default) means no projection.
 	EmbeddingProjection string
+	// SemanticModel is XIAOBAO_SEMANTIC_MODEL: the offline embedder's
+	// semantic model, a file written by `xiaobao kb train-semantic`, or
+	// "off" for none. Empty (the default) means the model built into the
+	// binary. Changing it changes the vectors: `kb seed` or `kb reembed`
+	// re-embeds.
+	SemanticModel string
+	// SemanticWeight is XIAOBAO_SEMANTIC_WEIGHT, the semantic part's
+	// weight in each offline vector. Defaults to the knowledge package's
+	// default.
+	SemanticWeight float64
 	// EfSearch is XIAOBAO_HNSW_EF_SEARCH, hnsw.ef_search for vector search.
 	// Defaults to the knowledge package's default (200).
 	EfSearch int
@@ -115,6 +126,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		TriageModel:    getenv("XIAOBAO_TRIAGE_MODEL"),
 
 		EmbeddingProjection: getenv("XIAOBAO_EMBEDDING_PROJECTION"),
+		SemanticModel:       getenv("XIAOBAO_SEMANTIC_MODEL"),
 	}
 	for _, o := range strings.Split(getenv("XIAOBAO_ALLOWED_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -148,6 +160,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.LLMTimeout = dur("XIAOBAO_LLM_TIMEOUT", 8*time.Second)
 	c.EmbeddingDim = integer("XIAOBAO_EMBEDDING_DIM", 1024, 64, 2000)
+	if v := getenv("XIAOBAO_SEMANTIC_WEIGHT"); v != "" {
+		w, err := strconv.ParseFloat(v, 64)
+		if err != nil || w <= 0 || w > 100 || math.IsNaN(w) {
+			errs = append(errs, fmt.Sprintf("XIAOBAO_SEMANTIC_WEIGHT=%q must be a number above 0 and at most 100", v))
+		} else {
+			c.SemanticWeight = w
+		}
+	}
 	c.EfSearch = integer("XIAOBAO_HNSW_EF_SEARCH", knowledge.DefaultEfSearch, 10, 1000)
 	c.MaxUploadBytes = int64(integer("XIAOBAO_MAX_UPLOAD_BYTES", 10<<20, 1024, 1<<30))
 	c.LargeAmountYuan = float64(integer("XIAOBAO_LARGE_AMOUNT_YUAN", 50000, 1, 1<<30))

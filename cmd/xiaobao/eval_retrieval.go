@@ -40,8 +40,8 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 	scaleComps := fs.Int("scale-components", 128, "with --scale: fit a projection of this many components to the corpus and search with it (0: the plain hashed vectors)")
 	keep := fs.Bool("keep", false, "keep the scratch databases (their names are printed) to inspect them")
 	scaleDB := fs.String("scale-db", "", "with --scale: measure on this database, kept by an earlier --scale --keep run, instead of building one (the index build takes minutes)")
-	semFile := fs.String("semantic", "", "semantic model file for the offline embedder (kb train-semantic; empty: none)")
-	semWeight := fs.Float64("semantic-weight", 0, "weight of the semantic model's part of each vector (default 1)")
+	semFile := fs.String("semantic", "", "semantic model for the offline embedder: a file from kb train-semantic, or off (default XIAOBAO_SEMANTIC_MODEL, else the shipped one)")
+	semWeight := fs.Float64("semantic-weight", 0, "weight of the semantic model's part of each vector (default XIAOBAO_SEMANTIC_WEIGHT, else the embedder's)")
 	var sc knowledge.SearchConfig
 	fs.Float64Var(&sc.RRFK, "rrf-k", 0, "RRF k (default: the store's)")
 	fs.Float64Var(&sc.LexicalWeight, "w-lex", 0, "weight of BM25 over passages")
@@ -86,12 +86,16 @@ func evalRetrieval(ctx context.Context, m *Main, args []string) error {
 		return fmt.Errorf("eval retrieval: --projection and --fit-components are two ways of choosing the projection; give one")
 	}
 	if *semFile != "" {
-		var err error
-		if o.Semantic, err = readSemanticModel(*semFile); err != nil {
-			return fmt.Errorf("eval retrieval: --semantic %w", err)
-		}
-		o.SemanticWeight = *semWeight
+		m.Config.SemanticModel = *semFile
 	}
+	if *semWeight != 0 {
+		m.Config.SemanticWeight = *semWeight
+	}
+	var err error
+	if o.Semantic, err = m.semanticModel(); err != nil {
+		return fmt.Errorf("eval retrieval: %w", err)
+	}
+	o.SemanticWeight = m.Config.SemanticWeight
 	if *projFile != "" {
 		var err error
 		if o.Projection, err = readProjection(*projFile); err != nil {

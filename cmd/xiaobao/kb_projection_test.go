@@ -26,17 +26,24 @@ func TestFitProjectionThenReembed(t *testing.T) {
 	if m == nil {
 		t.Fatalf("fit-projection printed %q", out)
 	}
-	model := "offline-hash-1024-p48-" + m[1]
-	out = runChild(t, append(env, "XIAOBAO_EMBEDDING_PROJECTION="+file), "kb", "reembed")
-	if !strings.Contains(out, model) {
-		t.Fatalf("reembed printed %q, want the model %s", out, model)
-	}
-	var other, dims int
-	if err := pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE embedding_model <> $1), max(vector_dims(embedding)) FROM kb_chunks`, model).Scan(&other, &dims); err != nil {
-		t.Fatal(err)
-	}
-	if other != 0 || dims != 48 {
-		t.Fatalf("after reembed: %d passages of another model, %d dimensions; want 0 and 48", other, dims)
+	// The projection replaces the hashed part; the shipped semantic model
+	// still appends its 128 dimensions, unless switched off.
+	for _, c := range []struct {
+		semantic string
+		dims     int
+	}{{"", 48 + 128}, {"off", 48}} {
+		out = runChild(t, append(env, "XIAOBAO_EMBEDDING_PROJECTION="+file, "XIAOBAO_SEMANTIC_MODEL="+c.semantic), "kb", "reembed")
+		mm := regexp.MustCompile(`with (offline-hash-1024-p48-` + m[1] + `\S*) in`).FindStringSubmatch(out)
+		if mm == nil || (c.semantic == "off") != !strings.Contains(mm[1], "-s128-") {
+			t.Fatalf("reembed (semantic model %q) printed %q, want the projected model", c.semantic, out)
+		}
+		var other, dims int
+		if err := pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE embedding_model <> $1), max(vector_dims(embedding)) FROM kb_chunks`, mm[1]).Scan(&other, &dims); err != nil {
+			t.Fatal(err)
+		}
+		if other != 0 || dims != c.dims {
+			t.Fatalf("after reembed (semantic model %q): %d passages of another model, %d dimensions; want 0 and %d", c.semantic, other, dims, c.dims)
+		}
 	}
 
 	bad := filepath.Join(t.TempDir(), "bad.bin")

@@ -25,7 +25,7 @@ func kbTrainSemantic(ctx context.Context, m *Main, args []string) error {
 	epochs := fs.Int("epochs", 0, "passes over the corpus (default 40)")
 	batch := fs.Int("batch", 0, "groups per step (default 256)")
 	lr := fs.Float64("lr", 0, "AdaGrad learning rate (default 0.2)")
-	temp := fs.Float64("temperature", 0, "softmax temperature (default 0.05)")
+	temp := fs.Float64("temperature", 0, "softmax temperature (default 0.1)")
 	verbose := fs.Bool("v", false, "print each epoch's loss")
 	if err := parseFlags(fs, args); err != nil {
 		return err

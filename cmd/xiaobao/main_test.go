@@ -151,6 +151,8 @@ func TestBadInputGivesOneClearLine(t *testing.T) {
 		{[]string{"migrate"}, []string{"DATABASE_URL=postgres://x:y@127.0.0.1:1/db"}, "cannot reach the database"},
 		{[]string{"serve"}, []string{"DATABASE_URL=postgres://x@127.0.0.1:1/db", "XIAOBAO_LLM_TIMEOUT=soon"}, "XIAOBAO_LLM_TIMEOUT"},
 		{[]string{"token", "create", "--role", "boss", "--name", "x"}, nil, "unknown role"},
+		{[]string{"serve"}, []string{"DATABASE_URL=postgres://x@127.0.0.1:1/db", "XIAOBAO_SEMANTIC_WEIGHT=-1"}, "XIAOBAO_SEMANTIC_WEIGHT"},
+		{[]string{"kb", "train-semantic", "--corpus", "/nonexistent", "--out", ""}, nil, "no *.jsonl file"},
 	}
 	for _, c := range cases {
 		cmd := exec.Command(os.Args[0], c.args...)

@@ -41,6 +41,11 @@ func (m *Main) knowledgeStore() (*knowledge.Store, error) {
 		}
 		offline.Projection = p
 	}
+	sm, err := m.semanticModel()
+	if err != nil {
+		return nil, err
+	}
+	offline.Semantic, offline.SemanticWeight = sm, m.Config.SemanticWeight
 	cfg := knowledge.Config{
 		DB:           m.Pool,
 		Logger:       m.Logger,
@@ -93,6 +98,23 @@ func readProjection(path string) (*knowledge.Projection, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
+}
+
+// semanticModel is the configured semantic model: the shipped one, a
+// file's, or none ("off").
+func (m *Main) semanticModel() (*knowledge.SemanticModel, error) {
+	switch path := m.Config.SemanticModel; path {
+	case "":
+		return knowledge.ShippedSemanticModel()
+	case "off":
+		return nil, nil
+	default:
+		sm, err := readSemanticModel(path)
+		if err != nil {
+			return nil, fmt.Errorf("XIAOBAO_SEMANTIC_MODEL: %w", err)
+		}
+		return sm, nil
+	}
 }
 
 // readSemanticModel reads a model file written by `kb train-semantic`.

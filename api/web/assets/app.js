@@ -134,16 +134,22 @@ var XB = (function () {
   }
 
   // ---- formatting ----
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  // Dates are China's (deadlines are counted in Asia/Shanghai days),
+  // whatever zone the browser is in.
+  var chinaDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
   function date(s) {
     if (!s) return "";
     var d = new Date(s);
-    return isNaN(d) ? String(s) : d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+    if (isNaN(d)) return String(s);
+    var p = {};
+    chinaDay.formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p.year + "-" + p.month + "-" + p.day;
   }
+  var chinaClock = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hour12: false });
   function datetime(s) {
     if (!s) return "";
     var d = new Date(s);
-    return isNaN(d) ? String(s) : date(s) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
+    return isNaN(d) ? String(s) : date(s) + " " + chinaClock.format(d);
   }
   function yuan(v) {
     if (v == null || v === "") return "—";

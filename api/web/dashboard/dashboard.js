@@ -19,8 +19,18 @@
 
   XB.boot({ title: "统计看板", roles: ["supervisor"], start: start });
 
-  function iso(d) { return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2); }
-  function daysAgo(n) { var d = new Date(); d.setDate(d.getDate() - n); return iso(d); }
+  // Statistics count days in China time (the server's Asia/Shanghai), so
+  // "today" is China's today wherever the browser is: a browser in UTC
+  // after 16:00 would otherwise end the range a day early and miss the
+  // cases filed since midnight in China. China has no daylight saving, so
+  // n days ago is n × 24 hours ago.
+  var chinaDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+  function iso(d) {
+    var p = {};
+    chinaDay.formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p.year + "-" + p.month + "-" + p.day;
+  }
+  function daysAgo(n) { return iso(new Date(Date.now() - n * 86400000)); }
 
   function start() {
     var app = document.getElementById("app");
