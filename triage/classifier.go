@@ -122,6 +122,13 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 	if intent == "complaint" || intent == "question" {
 		out.Product, out.ProductConfidence = c.best("product", z)
 		out.Reason, out.ReasonConfidence = c.best("reason", z)
+		if intent == "complaint" && out.Reason != "marketing" && freeCreditPitch(lower) {
+			// A rule of the labelling convention the model has too few
+			// lines to learn; its confidence was about another reason,
+			// so a handler should look.
+			out.Reason = "marketing"
+			out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
+		}
 		out.NeedsReview = out.ProductConfidence < c.cfg.ReviewThreshold || out.ReasonConfidence < c.cfg.ReviewThreshold
 	}
 
@@ -173,6 +180,21 @@ func (c *Classifier) best(head string, z []float32) (string, float64) {
 	}
 	h := c.model.heads[c.model.byName[head]]
 	return h.Classes[i], math.Round(p[i]*1e4) / 1e4
+}
+
+// prob is a head's calibrated probability of one class (0 for a class
+// or head the model does not have).
+func (c *Classifier) prob(head, class string, z []float32) float64 {
+	p := c.model.headProbs(z, head)
+	if p == nil {
+		return 0
+	}
+	for i, cl := range c.model.heads[c.model.byName[head]].Classes {
+		if cl == class {
+			return p[i]
+		}
+	}
+	return 0
 }
 
 // fires reports whether a binary head's calibrated probability reaches
