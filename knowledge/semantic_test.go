@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -188,5 +190,20 @@ func TestShippedSemanticModelKnowsConsumerWords(t *testing.T) {
 	}
 	if right < 10 {
 		t.Errorf("the shipped model put %d of %d questions nearer their paraphrase, want at least 10", right, len(cases))
+	}
+}
+
+// TestShippedSemanticModelMatchesCorpus: the model built into the binary
+// was trained on the paraphrase corpus as it is in the repo (same features,
+// same IDF). A corpus edited without `xiaobao kb train-semantic` fails here.
+func TestShippedSemanticModelMatchesCorpus(t *testing.T) {
+	t.Parallel()
+	m, err := ShippedSemanticModel()
+	noErr(t, err)
+	groups, err := ReadParaphrases(os.DirFS("paraphrases"), ".")
+	noErr(t, err)
+	hashes, idf, _ := semanticVocabulary(Questions(groups), 2)
+	if !slices.Equal(hashes, m.hashes) || !slices.Equal(idf, m.idf) {
+		t.Fatalf("the shipped model has %d features, the corpus gives %d: run `xiaobao kb train-semantic` and commit knowledge/model/semantic.gz", m.Vocabulary(), len(hashes))
 	}
 }

@@ -70,35 +70,9 @@ func TrainSemantic(ctx context.Context, groups [][]string, cfg SemanticTrainConf
 	if len(useful) < 2 {
 		return nil, errors.New("semantic model: at least two groups of two or more questions are needed")
 	}
-	// Vocabulary: features seen in at least MinCount questions, in hash
-	// order, with IDF over the questions.
-	df := map[uint64]int{}
-	counts := make([][]map[uint64]float64, len(useful))
-	total := 0
-	for i, g := range useful {
-		counts[i] = make([]map[uint64]float64, len(g))
-		for j, q := range g {
-			c := semanticFeatures(q, terms(q))
-			counts[i][j] = c
-			for h := range c {
-				df[h]++
-			}
-			total++
-		}
-	}
-	var hashes []uint64
-	for h, n := range df {
-		if n >= cfg.MinCount {
-			hashes = append(hashes, h)
-		}
-	}
+	hashes, idf, counts := semanticVocabulary(useful, cfg.MinCount)
 	if len(hashes) == 0 {
 		return nil, errors.New("semantic model: no feature occurs in two questions")
-	}
-	slices.Sort(hashes)
-	idf := make([]float32, len(hashes))
-	for i, h := range hashes {
-		idf[i] = float32(math.Log(1 + float64(total)/float64(df[h])))
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x78696162616f)) // "xiaobao"
 	dim := cfg.Dim
@@ -164,6 +138,38 @@ func TrainSemantic(ctx context.Context, groups [][]string, cfg SemanticTrainConf
 		copy(q[i*dim:], row)
 	}
 	return newSemanticModel(dim, hashes, idf, scales, q), nil
+}
+
+// semanticVocabulary returns the features seen in at least minCount
+// questions of groups, in hash order, with their IDF over the questions,
+// and each question's feature counts.
+func semanticVocabulary(groups [][]string, minCount int) ([]uint64, []float32, [][]map[uint64]float64) {
+	df := map[uint64]int{}
+	counts := make([][]map[uint64]float64, len(groups))
+	total := 0
+	for i, g := range groups {
+		counts[i] = make([]map[uint64]float64, len(g))
+		for j, q := range g {
+			c := semanticFeatures(q, terms(q))
+			counts[i][j] = c
+			for h := range c {
+				df[h]++
+			}
+			total++
+		}
+	}
+	var hashes []uint64
+	for h, n := range df {
+		if n >= minCount {
+			hashes = append(hashes, h)
+		}
+	}
+	slices.Sort(hashes)
+	idf := make([]float32, len(hashes))
+	for i, h := range hashes {
+		idf[i] = float32(math.Log(1 + float64(total)/float64(df[h])))
+	}
+	return hashes, idf, counts
 }
 
 // semanticTrainer holds the state of one training run.
