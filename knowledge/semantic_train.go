@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/xiaobao-cn/xiaobao/segment"
 )
 
 // SemanticTrainConfig configures TrainSemantic. The zero value trains the
@@ -58,7 +60,8 @@ type sparseText struct {
 // cosine similarities, both ways, as sentence encoders are trained); the
 // gradient reaches the vectors of the features each question has. AdaGrad
 // gives rare words larger steps than common ones. Deterministic for a
-// given corpus and config.
+// given corpus and config, in a process whose segmenter has no words but
+// the seed synonyms (which it adds).
 func TrainSemantic(ctx context.Context, groups [][]string, cfg SemanticTrainConfig) (*SemanticModel, error) {
 	cfg.setDefaults()
 	var useful [][]string
@@ -69,6 +72,9 @@ func TrainSemantic(ctx context.Context, groups [][]string, cfg SemanticTrainConf
 	}
 	if len(useful) < 2 {
 		return nil, errors.New("semantic model: at least two groups of two or more questions are needed")
+	}
+	if err := addSeedWords(); err != nil {
+		return nil, err
 	}
 	hashes, idf, counts := semanticVocabulary(useful, cfg.MinCount)
 	if len(hashes) == 0 {
@@ -138,6 +144,21 @@ func TrainSemantic(ctx context.Context, groups [][]string, cfg SemanticTrainConf
 		copy(q[i*dim:], row)
 	}
 	return newSemanticModel(dim, hashes, idf, scales, q), nil
+}
+
+// addSeedWords adds the seed synonyms to the segmenter, as the service
+// does when it loads them: the model must read words as the service cuts
+// them ("签字的单子" whole, not in pieces). Words staff add later are cut
+// differently from training; their bigrams still reach the model.
+func addSeedWords() error {
+	groups, err := SeedSynonymGroups()
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		segment.AddWords(g...)
+	}
+	return nil
 }
 
 // semanticVocabulary returns the features seen in at least minCount
