@@ -1,8 +1,6 @@
 package knowledge
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -67,29 +65,21 @@ func (p *Projection) ID() string {
 // WriteTo writes the projection gzipped: magic, In, Out, then W as
 // little-endian float32.
 func (p *Projection) WriteTo(w io.Writer) (int64, error) {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(projectionMagic)
-	binary.Write(zw, binary.LittleEndian, []uint32{uint32(p.In), uint32(p.Out)})
-	binary.Write(zw, binary.LittleEndian, p.W)
-	if err := zw.Close(); err != nil {
-		return 0, err
-	}
-	n, err := w.Write(buf.Bytes())
-	return int64(n), err
+	return writeModelFile(w, projectionMagic, func(zw io.Writer) error {
+		if err := binary.Write(zw, binary.LittleEndian, []uint32{uint32(p.In), uint32(p.Out)}); err != nil {
+			return err
+		}
+		return binary.Write(zw, binary.LittleEndian, p.W)
+	})
 }
 
 // ReadProjection reads what WriteTo wrote.
 func ReadProjection(r io.Reader) (*Projection, error) {
-	zr, err := gzip.NewReader(r)
+	zr, err := openModelFile(r, projectionMagic, "projection")
 	if err != nil {
-		return nil, fmt.Errorf("projection: not a projection file (%w)", err)
+		return nil, err
 	}
 	defer zr.Close()
-	magic := make([]byte, len(projectionMagic))
-	if _, err := io.ReadFull(zr, magic); err != nil || !bytes.Equal(magic, projectionMagic) {
-		return nil, errors.New("projection: not a projection file (or an unknown version)")
-	}
 	var dims [2]uint32
 	if err := binary.Read(zr, binary.LittleEndian, &dims); err != nil {
 		return nil, fmt.Errorf("projection: %w", err)

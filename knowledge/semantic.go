@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -193,30 +192,16 @@ func (m *SemanticModel) writePayload(w io.Writer) error {
 
 // WriteTo writes the model gzipped, after a magic string.
 func (m *SemanticModel) WriteTo(w io.Writer) (int64, error) {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(semanticMagic)
-	if err := m.writePayload(zw); err != nil {
-		return 0, err
-	}
-	if err := zw.Close(); err != nil {
-		return 0, err
-	}
-	n, err := w.Write(buf.Bytes())
-	return int64(n), err
+	return writeModelFile(w, semanticMagic, m.writePayload)
 }
 
 // ReadSemanticModel reads what WriteTo wrote.
 func ReadSemanticModel(r io.Reader) (*SemanticModel, error) {
-	zr, err := gzip.NewReader(r)
+	zr, err := openModelFile(r, semanticMagic, "semantic model")
 	if err != nil {
-		return nil, fmt.Errorf("semantic model: not a model file (%w)", err)
+		return nil, err
 	}
 	defer zr.Close()
-	magic := make([]byte, len(semanticMagic))
-	if _, err := io.ReadFull(zr, magic); err != nil || !bytes.Equal(magic, semanticMagic) {
-		return nil, errors.New("semantic model: not a model file (or an unknown version)")
-	}
 	var head [2]uint32
 	if err := binary.Read(zr, binary.LittleEndian, &head); err != nil {
 		return nil, fmt.Errorf("semantic model: %w", err)

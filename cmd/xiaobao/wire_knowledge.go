@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -88,16 +89,22 @@ func (m *Main) knowledgeStore() (*knowledge.Store, error) {
 
 // readProjection reads a projection file written by `kb fit-projection`.
 func readProjection(path string) (*knowledge.Projection, error) {
+	return readTrained(path, knowledge.ReadProjection)
+}
+
+// readTrained reads a trained file with read, naming the file in errors.
+func readTrained[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	var zero T
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	defer f.Close()
-	p, err := knowledge.ReadProjection(f)
+	v, err := read(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return zero, fmt.Errorf("%s: %w", path, err)
 	}
-	return p, nil
+	return v, nil
 }
 
 // semanticModel is the configured semantic model: the shipped one, a
@@ -119,14 +126,5 @@ func (m *Main) semanticModel() (*knowledge.SemanticModel, error) {
 
 // readSemanticModel reads a model file written by `kb train-semantic`.
 func readSemanticModel(path string) (*knowledge.SemanticModel, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	sm, err := knowledge.ReadSemanticModel(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return sm, nil
+	return readTrained(path, knowledge.ReadSemanticModel)
 }
