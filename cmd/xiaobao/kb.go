@@ -205,16 +205,8 @@ func kbFitProjection(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("kb fit-projection: %w", err)
 	}
-	f, err := os.Create(*out)
-	if err != nil {
+	if err := writeTrained(*out, p); err != nil {
 		return fmt.Errorf("kb fit-projection: %w", err)
-	}
-	if _, err := p.WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("kb fit-projection: writing %s: %w", *out, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("kb fit-projection: writing %s: %w", *out, err)
 	}
 	fmt.Fprintf(m.Stdout, "fitted %d×%d projection %s in %s and wrote %s\nto use it: XIAOBAO_EMBEDDING_PROJECTION=%s xiaobao kb reembed\n",
 		p.In, p.Out, p.ID(), time.Since(start).Round(time.Millisecond), *out, *out)

@@ -71,16 +71,8 @@ func kbTrainSemantic(ctx context.Context, m *Main, args []string) error {
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(*out)
-	if err != nil {
+	if err := writeTrained(*out, model); err != nil {
 		return fmt.Errorf("kb train-semantic: %w", err)
-	}
-	if _, err := model.WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("kb train-semantic: writing %s: %w", *out, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("kb train-semantic: writing %s: %w", *out, err)
 	}
 	fmt.Fprintf(m.Stdout, "trained %s on all %d groups (%d features) in %s and wrote %s\n",
 		model.ID(), len(groups), model.Vocabulary(), time.Since(start).Round(time.Millisecond), *out)

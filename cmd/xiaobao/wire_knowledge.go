@@ -92,6 +92,23 @@ func readProjection(path string) (*knowledge.Projection, error) {
 	return readTrained(path, knowledge.ReadProjection)
 }
 
+// writeTrained writes a trained file (a projection, a semantic model) to
+// path; an error names the file.
+func writeTrained(path string, v io.WriterTo) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := v.WriteTo(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
 // readTrained reads a trained file with read, naming the file in errors.
 func readTrained[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	var zero T
