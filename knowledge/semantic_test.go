@@ -159,9 +159,9 @@ func TestReadParaphrases(t *testing.T) {
 // binary puts a question nearer to one that means the same in other words
 // than to a neighbouring question of the same domain, on at least 10 of
 // 12 pairs written for this test (not taken from the paraphrase corpus).
-// A model that learned nothing gets each right by chance, about 6 of 12;
-// the shipped one misses one (钱打到别人卡上去了 sits nearer 跨行转账多久到账
-// than 转错账了怎么追回: both are about transfers).
+// A model that learned nothing gets each right by chance, about 6 of 12.
+// Some pairs are close calls (钱打到别人卡上去了 against 转错账 and 跨行转账,
+// both about transfers), so a retrained model may miss one or two.
 func TestShippedSemanticModelKnowsConsumerWords(t *testing.T) {
 	t.Parallel()
 	m, err := ShippedSemanticModel()
