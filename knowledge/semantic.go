@@ -68,51 +68,54 @@ func semanticFeatures(text string, ws []string) map[uint64]float64 {
 	return out
 }
 
-// weighted returns the rows of the known features of counts, in a fixed
-// order, with their weights (1 + ln tf) × IDF.
-func (m *SemanticModel) weighted(counts map[uint64]float64) (rows []int32, ws []float64) {
-	for h, c := range counts {
+// sparseText is a text as the model reads it: the rows of its known
+// features and their weights.
+type sparseText struct {
+	rows []int32
+	ws   []float64
+}
+
+// weighted returns the rows of the known features of counts, in row
+// order (map order is random; summing in a fixed order keeps vectors
+// bit-identical from run to run), with their weights (1 + ln tf) × IDF.
+func (m *SemanticModel) weighted(counts map[uint64]float64) sparseText {
+	var s sparseText
+	for h := range counts {
 		if r, ok := m.rows[h]; ok {
-			rows = append(rows, r)
-			ws = append(ws, (1+math.Log(c))*float64(m.idf[r]))
+			s.rows = append(s.rows, r)
 		}
 	}
-	// Map order is random; summing in row order keeps vectors bit-identical
-	// from one run to the next.
-	idx := make([]int, len(rows))
-	for i := range idx {
-		idx[i] = i
+	slices.Sort(s.rows)
+	s.ws = make([]float64, len(s.rows))
+	for i, r := range s.rows {
+		s.ws[i] = (1 + math.Log(counts[m.hashes[r]])) * float64(m.idf[r])
 	}
-	slices.SortFunc(idx, func(a, b int) int { return int(rows[a]) - int(rows[b]) })
-	sr, sw := make([]int32, len(rows)), make([]float64, len(rows))
-	for i, j := range idx {
-		sr[i], sw[i] = rows[j], ws[j]
+	return s
+}
+
+// sum returns the weighted sum of a text's feature vectors and its length.
+func (m *SemanticModel) sum(s sparseText) ([]float64, float64) {
+	v := make([]float64, m.dim)
+	for i, r := range s.rows {
+		row := m.vecs[int(r)*m.dim : (int(r)+1)*m.dim]
+		for j, x := range row {
+			v[j] += s.ws[i] * float64(x)
+		}
 	}
-	return sr, sw
+	var sq float64
+	for _, x := range v {
+		sq += x * x
+	}
+	return v, math.Sqrt(sq)
 }
 
 // embed returns the unit vector of a text whose lexical terms are ws, or
 // nil when the model knows none of its features.
 func (m *SemanticModel) embed(text string, ws []string) []float64 {
-	rows, weights := m.weighted(semanticFeatures(text, ws))
-	if len(rows) == 0 {
+	v, n := m.sum(m.weighted(semanticFeatures(text, ws)))
+	if n == 0 {
 		return nil
 	}
-	v := make([]float64, m.dim)
-	for i, r := range rows {
-		row := m.vecs[int(r)*m.dim : (int(r)+1)*m.dim]
-		for j, x := range row {
-			v[j] += weights[i] * float64(x)
-		}
-	}
-	var sum float64
-	for _, x := range v {
-		sum += x * x
-	}
-	if sum == 0 {
-		return nil
-	}
-	n := math.Sqrt(sum)
 	for j := range v {
 		v[j] /= n
 	}

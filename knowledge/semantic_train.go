@@ -46,13 +46,6 @@ func (c *SemanticTrainConfig) setDefaults() {
 	c.Seed = cmp.Or(c.Seed, 1)
 }
 
-// sparseText is a question as training sees it: the rows of its known
-// features and their weights.
-type sparseText struct {
-	rows []int32
-	ws   []float64
-}
-
 // TrainSemantic learns a SemanticModel from groups of questions that mean
 // the same thing (a paraphrase group each). Each step takes a batch of
 // groups and two questions of each, and pulls every pair together while
@@ -95,8 +88,7 @@ func TrainSemantic(ctx context.Context, groups [][]string, cfg SemanticTrainConf
 	for i := range useful {
 		texts[i] = make([]sparseText, len(useful[i]))
 		for j := range useful[i] {
-			r, w := m.weighted(counts[i][j])
-			texts[i][j] = sparseText{rows: r, ws: w}
+			texts[i][j] = m.weighted(counts[i][j])
 		}
 	}
 	tr := &semanticTrainer{m: m, cfg: cfg, acc: make([]float64, len(hashes)), grad: map[int32][]float64{}}
@@ -201,23 +193,6 @@ type semanticTrainer struct {
 	grad map[int32][]float64 // this step's gradient, by row
 }
 
-// encode returns a text's unnormalised vector and its length.
-func (t *semanticTrainer) encode(s sparseText) ([]float64, float64) {
-	dim := t.m.dim
-	v := make([]float64, dim)
-	for i, r := range s.rows {
-		row := t.m.vecs[int(r)*dim : (int(r)+1)*dim]
-		for j, x := range row {
-			v[j] += s.ws[i] * float64(x)
-		}
-	}
-	var sum float64
-	for _, x := range v {
-		sum += x * x
-	}
-	return v, math.Sqrt(sum)
-}
-
 // step takes one gradient step on a batch of anchor and positive
 // questions (as[i] and ps[i] mean the same) and returns the loss.
 func (t *semanticTrainer) step(as, ps []sparseText) float64 {
@@ -225,8 +200,8 @@ func (t *semanticTrainer) step(as, ps []sparseText) float64 {
 	ua, na := make([][]float64, n), make([]float64, n)
 	up, np := make([][]float64, n), make([]float64, n)
 	for i := range as {
-		ua[i], na[i] = t.encode(as[i])
-		up[i], np[i] = t.encode(ps[i])
+		ua[i], na[i] = t.m.sum(as[i])
+		up[i], np[i] = t.m.sum(ps[i])
 		for j := range ua[i] {
 			ua[i][j] /= na[i]
 			up[i][j] /= np[i]
@@ -247,21 +222,19 @@ func (t *semanticTrainer) step(as, ps []sparseText) float64 {
 		g[i] = make([]float64, n)
 	}
 	var loss float64
-	for i := 0; i < n; i++ {
-		p := softmaxRow(logits[i], func(j int) float64 { return logits[i][j] })
-		loss -= math.Log(max(p[i], 1e-12))
-		for j := range p {
-			g[i][j] += p[j] / float64(n)
+	for pass, l := range [][][]float64{logits, transpose(logits)} {
+		for i := range l {
+			p := softmax(l[i])
+			loss -= math.Log(max(p[i], 1e-12))
+			for j := range p {
+				if pass == 0 {
+					g[i][j] += p[j] / float64(n)
+				} else {
+					g[j][i] += p[j] / float64(n)
+				}
+			}
+			g[i][i] -= 1 / float64(n)
 		}
-		g[i][i] -= 1 / float64(n)
-	}
-	for j := 0; j < n; j++ {
-		p := softmaxRow(logits[j], func(i int) float64 { return logits[i][j] })
-		loss -= math.Log(max(p[j], 1e-12))
-		for i := range p {
-			g[i][j] += p[i] / float64(n)
-		}
-		g[j][j] -= 1 / float64(n)
 	}
 	clear(t.grad)
 	for i := 0; i < n; i++ {
@@ -320,23 +293,34 @@ func (t *semanticTrainer) backward(s sparseText, u []float64, n float64, d []flo
 	}
 }
 
-// softmaxRow returns the softmax of the n values at(0..n-1).
-func softmaxRow(row []float64, at func(int) float64) []float64 {
+// softmax returns the softmax of row.
+func softmax(row []float64) []float64 {
 	p := make([]float64, len(row))
 	big := math.Inf(-1)
-	for j := range p {
-		p[j] = at(j)
-		big = max(big, p[j])
+	for _, x := range row {
+		big = max(big, x)
 	}
 	var sum float64
-	for j := range p {
-		p[j] = math.Exp(p[j] - big)
+	for j, x := range row {
+		p[j] = math.Exp(x - big)
 		sum += p[j]
 	}
 	for j := range p {
 		p[j] /= sum
 	}
 	return p
+}
+
+// transpose returns the transpose of the square matrix l.
+func transpose(l [][]float64) [][]float64 {
+	t := make([][]float64, len(l))
+	for i := range t {
+		t[i] = make([]float64, len(l))
+		for j := range t[i] {
+			t[i][j] = l[j][i]
+		}
+	}
+	return t
 }
 
 func dot(a, b []float64) float64 {
