@@ -38,6 +38,9 @@ func TestParseDemandsIgnoresLookalikes(t *testing.T) {
 		// Still asks.
 		{"被骗的钱退回来", []string{"refund"}},
 		{"把多收的钱都退给我", []string{"refund"}},
+		{"把已经扣的担保费退给我", []string{"refund"}},
+		{"已经扣的年费退回来", []string{"refund"}},
+		{"已经扣的年费退回来了", nil},
 	})
 }
 
@@ -70,6 +73,9 @@ func TestStatedDemandsSkipsRhetoricalQuestions(t *testing.T) {
 		{"转账钱没了，对方也没收到，这算怎么回事", nil},
 		{"凭什么收我年费？我要银行给个说法", []string{"explanation"}},
 		{"凭什么收我年费？退给我", []string{"refund"}},
+		// A denied claim or a sales promise tells what happened, not the ask.
+		{"泰康拒赔了，业务员当时说什么病都能赔", nil},
+		{"平安拒赔了，要求按合同赔付", []string{"compensation"}},
 	})
 	// ParseDemands still reads the indignant question as wanting an answer.
 	if got := ParseDemands("这合理吗"); !slices.Equal(got, []string{"explanation"}) {
@@ -94,6 +100,9 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"马上把这张卡给我销了", []string{"cancel"}},
 		{"把这份保险退了，五万块一分不少退给我爸", []string{"refund", "cancel"}},
 		{"好的", nil},
+		{"把征信上那条逾期记录给我改掉", []string{"correction"}},
+		{"别再给我打电话发短信了，还有说清楚我的号码是从哪来的", []string{"stop_harassment", "explanation"}},
+		{"跟我解释一下为什么改收费不通知，以后改规则要提前告诉用户", []string{"explanation", "other"}},
 	})
 }
 

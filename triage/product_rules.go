@@ -1,0 +1,54 @@
+package triage
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Three product rules of the labelling convention
+// (docs/labelling/product-credit.md, product-accounts.md) that the model
+// has too few lines to learn: each names a product by what the complaint
+// is about when two products meet in one story, and the model, reading
+// words, picks the one more often written about. Written and checked on
+// the train split, where each agrees with every label it fires on
+// (CL-PAY 31 of 31, BUNDLE 12 of 12, DEP-TIE 6 of 6).
+var (
+	// CL-PAY: credit offered at checkout by a payment or shopping
+	// platform (花呗, 白条, 月付 …) is `payment`, its collection included;
+	// cash loans (借呗, 金条 …) are `loan`, and anything about 征信 is
+	// personal_info's (PI-CR).
+	checkoutCreditRE = regexp.MustCompile(`花呗|白条|月付|先用后付|信用付|分期付`)
+	cashLoanRE       = regexp.MustCompile(`借呗|金条|微粒贷|借钱|度小满|网商贷|360借条|备用金|现金贷|借款|征信`)
+
+	// BUNDLE: insurance forced onto a loan, card, instalment or currency
+	// exchange is `insurance`, the product the consumer was made to buy;
+	// a guarantee insurance or fee built into an online loan is a cost of
+	// the credit (INS-GUAR, `loan`), and when a wealth product or a
+	// dealer is forced too the host product stays.
+	insuranceRE  = regexp.MustCompile(`保险|险`)
+	forcedRE     = regexp.MustCompile(`必须|不买不|不买就|不买的话|强制|搭售|捆绑|默认勾选|默认勾|才给放|才能放|才放款|才给办|才给批|不勾|强行|硬塞|附加`)
+	hostCreditRE = regexp.MustCompile(`贷|借|分期|信用卡|放款|换汇|购汇`)
+	notBundleRE  = regexp.MustCompile(`履约保证|信用保证|担保费|保证保险|理财|4s店`)
+
+	// DEP-TIE: a deposit offered only if the consumer buys a wealth
+	// product is `wealth` (with insurance tied, the model already reads
+	// insurance).
+	depositRE  = regexp.MustCompile(`大额存单|存单|定期|存款`)
+	tiedBuyRE  = regexp.MustCompile(`(先|必须|要|得|才)[^，。！？；,.!?;]{0,6}买[^，。！？；,.!?;]{0,8}(理财|基金)`)
+	tiedNotsRE = regexp.MustCompile(`保险`)
+)
+
+// conventionProduct returns the product a convention rule assigns to a
+// lowered complaint, or "" when none applies.
+func conventionProduct(lower string) string {
+	if t := strings.ReplaceAll(lower, "按月付", ""); checkoutCreditRE.MatchString(t) && !cashLoanRE.MatchString(t) {
+		return "payment"
+	}
+	if insuranceRE.MatchString(lower) && forcedRE.MatchString(lower) && hostCreditRE.MatchString(lower) && !notBundleRE.MatchString(lower) {
+		return "insurance"
+	}
+	if depositRE.MatchString(lower) && tiedBuyRE.MatchString(lower) && !tiedNotsRE.MatchString(lower) {
+		return "wealth"
+	}
+	return ""
+}

@@ -1,0 +1,47 @@
+package triage
+
+import "testing"
+
+func TestConventionProduct(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ text, want string }{
+		// CL-PAY: checkout credit and its collection are payment.
+		{"花呗逾期了两个月，催收天天打到我公司", "payment"},
+		{"美团月付默认给我开了分期，每期还收服务费", "payment"},
+		// Cash loans, 征信 and deposits paying monthly interest are not.
+		{"借呗和花呗都逾期了，催收打给我爸妈", ""},
+		{"京东白条结清了，征信显示逾期一次", ""},
+		{"中行那个按月付息的存款，利息越来越少", ""},
+		// BUNDLE: the forced insurance is the product.
+		{"平安普惠借款必须买一个借款人意外险，不买系统就过不去", "insurance"},
+		{"美团上借钱的时候被默认勾选了一个账户安全险", "insurance"},
+		// INS-GUAR and two forced products keep the host.
+		{"网贷每期多扣一笔履约保证保险的保费，借的时候没说", ""},
+		{"办房贷客户经理说必须买保险和理财，不买就不放款", ""},
+		// DEP-TIE: a deposit tied to a wealth product.
+		{"办大额存单必须先买一份理财才给额度", "wealth"},
+		{"存定期的时候柜员推销理财，我没买", ""},
+		{"信用卡年费乱扣", ""},
+	} {
+		if got := conventionProduct(asciiLower(prepareText(c.text))); got != c.want {
+			t.Errorf("conventionProduct(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+// TestClassifyAppliesConventionProduct: the rules reach the
+// classification (the model alone reads the 白条 story as loan, at 0.94).
+func TestClassifyAppliesConventionProduct(t *testing.T) {
+	t.Parallel()
+	c := testClassifier()
+	for _, c2 := range []struct{ text, want string }{
+		{"借个钱还非要我买保险，不勾那个意外险就不给放款，保费每期从还款里扣", "insurance"},
+		{"京东白条晚还了几天，催收就打电话到我单位和老家", "payment"},
+		{"想存个大额存单，银行非要我先买五万理财才给办", "wealth"},
+	} {
+		got := c.ClassifyOffline(c2.text, testNow)
+		if got.Intent != "complaint" || got.Product != c2.want {
+			t.Errorf("%s: intent %s product %s (%.2f), want a %s complaint", c2.text, got.Intent, got.Product, got.ProductConfidence, c2.want)
+		}
+	}
+}
