@@ -122,16 +122,18 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 	if intent == "complaint" || intent == "question" {
 		out.Product, out.ProductConfidence = c.best("product", z)
 		out.Reason, out.ReasonConfidence = c.best("reason", z)
+		// Rules of the labelling convention the model has too few lines
+		// to learn; its confidence was about another label, so a handler
+		// should look. A personal_info reading (征信, data) keeps its label.
 		if p := conventionProduct(lower); intent == "complaint" && p != "" && p != out.Product && out.Product != "personal_info" {
-			// As below: the convention settles a boundary the model
-			// reads the other way; 征信 and data stories keep theirs.
 			out.Product = p
 			out.ProductConfidence = math.Round(c.prob("product", p, z)*1e4) / 1e4
 		}
+		if intent == "complaint" && out.Reason != "choice" && tiedSale(lower) {
+			out.Reason = "choice"
+			out.ReasonConfidence = math.Round(c.prob("reason", "choice", z)*1e4) / 1e4
+		}
 		if intent == "complaint" && out.Reason != "marketing" && freeCreditPitch(lower) {
-			// A rule of the labelling convention the model has too few
-			// lines to learn; its confidence was about another reason,
-			// so a handler should look.
 			out.Reason = "marketing"
 			out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
 		}

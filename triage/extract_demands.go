@@ -33,6 +33,7 @@ var demandCues = []struct {
 	{"correction", phrases(
 		"更正", "修改征信", "消除", "删除记录", "删掉记录", "撤销不良", "恢复征信", "纠正", "异议", "改过来", "改正", "改回", "删除不良", "删掉不良", "恢复额度", "修复征信",
 		"征信上删", "从征信", "消掉", "删掉", "撤掉记录", "记录删", "记录消", "记录改掉", "记录给我改掉",
+		"逾期给我撤", "记录给我撤", "逾期撤掉", "记录撤掉", "撤掉逾期", "撤掉记录", "撤掉这条",
 	)},
 	{"explanation", explanationAsked},
 	{"explanation", phrases(
@@ -44,12 +45,15 @@ var demandCues = []struct {
 		"取消", "解约", "注销", "退保", "销户", "解绑", "退订", "停止扣", "停掉", "关掉", "关闭", "撤销合同", "撤销", "终止", "不想要了", "不要了", "不续",
 		// 销卡 said plainly, and surrendering a policy in everyday words.
 		"销卡", "销掉", "给我销", "把卡销", "保险退了", "保险退掉", "把保险退", "保单退了", "保单退掉",
+		"保险给我退", "保单给我退", "险给我退",
 	)},
 }
 
 // explanationAsked are the words of someone asking for an explanation.
 var explanationAsked = phrases(
 	"解释", "说法", "依据", "讲清楚", "说清楚", "说明", "给个答复", "交代", "查清楚", "查明", "搞清楚",
+	// "告诉我" alone is mostly a report ("客服告诉我要等三天").
+	"告诉我你们", "告诉我为什么", "告诉我到底", "告诉我是从", "告诉我从哪", "告诉我哪来", "告诉我是怎么",
 )
 
 // demandMasks are words that contain a demand cue's characters without
@@ -98,6 +102,9 @@ func blank(m string) string { return strings.Repeat("□", utf8.RuneCountInStrin
 // refundRE catches "退" + a named sum ("退违约金", "退多扣的利息"), which
 // a fixed list cannot enumerate.
 var refundRE = regexp.MustCompile(`退(?:还|回|给我)?[\p{Han}]{0,5}?(?:费|金|款|息|钱)`)
+
+// sumBackRE is a sum wanted back ("一千二还给我", "3000元还给我").
+var sumBackRE = regexp.MustCompile(`[0-9一二两三四五六七八九十百千万块元]还给我`)
 
 // ParseDemands returns the demand codes found in text, in taxonomy order.
 // It reads only what the consumer wrote; a complaint with no clear demand
@@ -153,7 +160,7 @@ func demandsOf(lower string, h *textHits) []string {
 			out = append(out, d.code)
 		}
 	}
-	if !seen["refund"] && strings.Contains(lower, "退") && refundRE.MatchString(lower) {
+	if !seen["refund"] && (strings.Contains(lower, "退") && refundRE.MatchString(lower) || strings.Contains(lower, "还给我") && sumBackRE.MatchString(lower)) {
 		out = append([]string{"refund"}, out...) // refund comes first in taxonomy order
 	}
 	return out

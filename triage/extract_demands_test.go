@@ -101,6 +101,9 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"把这份保险退了，五万块一分不少退给我爸", []string{"refund", "cancel"}},
 		{"好的", nil},
 		{"把征信上那条逾期记录给我改掉", []string{"correction"}},
+		{"把征信上这条逾期给我撤掉，再给我出个书面说明", []string{"correction", "explanation"}},
+		{"把这个保险给我退了，一千二还给我", []string{"refund", "cancel"}},
+		{"别再给我打电话了，告诉我你们是从哪拿到我信息的", []string{"stop_harassment", "explanation"}},
 		{"别再给我打电话发短信了，还有说清楚我的号码是从哪来的", []string{"stop_harassment", "explanation"}},
 		{"跟我解释一下为什么改收费不通知，以后改规则要提前告诉用户", []string{"explanation", "other"}},
 	})

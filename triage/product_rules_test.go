@@ -45,3 +45,28 @@ func TestClassifyAppliesConventionProduct(t *testing.T) {
 		}
 	}
 }
+
+func TestConventionCreditMarkAndTiedSale(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text, product string
+		tied          bool
+	}{
+		// PI-CR: a mark put there by the institution's failed debit.
+		{"民生银行系统升级那两天我的自动还款没扣成，征信上多了一个1", "personal_info", false},
+		{"月付默认开通，逾期了还会上征信，风险全让消费者担", "", false},
+		{"我征信那么好，系统评定给我9.8%的利率", "", false},
+		// CH-TIE: the forced product is a matter of choice.
+		{"银行说买大额存单必须同时买一款理财产品，不买就不卖存单", "wealth", true},
+		{"后来我孙子帮我看才知道存款到期转存买的是权益类基金", "", false},
+		{"车贷必须买他们指定的车险，不买不放款", "insurance", true},
+	} {
+		lower := asciiLower(prepareText(c.text))
+		if got := conventionProduct(lower); got != c.product {
+			t.Errorf("conventionProduct(%q) = %q, want %q", c.text, got, c.product)
+		}
+		if got := tiedSale(lower); got != c.tied {
+			t.Errorf("tiedSale(%q) = %v, want %v", c.text, got, c.tied)
+		}
+	}
+}
