@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -568,5 +569,69 @@ func TestChatIndignantQuestionStartsComplaint(t *testing.T) {
 	sum := fileUntilConfirm(t, c2, "我要投诉。招行信用卡上个月乱扣了我680块年费，我从来没开通过什么白金卡", zhangFacts)
 	if !strings.HasPrefix(sum.Summary.Description, "招行信用卡") {
 		t.Fatalf("description = %q, want the story without the preamble", sum.Summary.Description)
+	}
+}
+
+// A consumer who keeps giving a date the dialog cannot take (here one
+// that lies ahead) is not asked forever: the second time, their words are
+// kept for the handler and the form goes on.
+func TestChatUnusableDateTwiceMovesOn(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	o := last(c.say("招行信用卡乱扣年费，我从来没开通过白金卡"))
+	for i := 0; i < 6 && o.Expecting != "occurred_at"; i++ {
+		o = last(c.say(zhangFacts[o.Expecting]))
+	}
+	if o.Expecting != "occurred_at" {
+		t.Fatalf("never asked for the date: %+v", o)
+	}
+	future := time.Now().AddDate(0, 0, 3).Format("2006年1月2日")
+	if o = last(c.say(future)); o.Expecting != "occurred_at" {
+		t.Fatalf("a future date was taken: %+v", o)
+	}
+	if o = last(c.say(future)); o.Expecting == "occurred_at" {
+		t.Fatalf("asked for the date a third time: %+v", o)
+	}
+	facts := maps.Clone(zhangFacts)
+	delete(facts, "occurred_at")
+	for i := 0; i < 8 && o.Expecting != "confirm"; i++ {
+		ans, ok := facts[o.Expecting]
+		if !ok {
+			t.Fatalf("asked for %q again: %+v", o.Expecting, o)
+		}
+		o = last(c.say(ans))
+	}
+	if o.Summary == nil || o.Summary.OccurredAt != "不详" || !strings.Contains(o.Summary.Description, future) {
+		t.Fatalf("summary lost the consumer's date: %+v", o.Summary)
+	}
+}
+
+// An answer to "what do you want them to do?" that asks the institution
+// for something reads as the demand even when it sounds like a question,
+// and words answered once as a question are taken as the form's answer
+// when sent again.
+func TestChatDemandThatSoundsLikeAQuestion(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	facts := maps.Clone(zhangFacts)
+	facts["demand"] = "把我那份合同发给我，再解释一下年费到底怎么算"
+	o := fileUntilConfirm(t, c, "招行信用卡乱扣年费，我从来没开通过白金卡", facts)
+	if !slices.Contains(o.Summary.Demands, "explanation") || !strings.Contains(o.Summary.Request, "合同发给我") {
+		t.Fatalf("demand not taken: %+v", o.Summary)
+	}
+
+	c2, _ := e.dial(t, "")
+	o = last(c2.say("招行信用卡乱扣年费，我从来没开通过白金卡"))
+	for i := 0; i < 6 && o.Expecting != "demand"; i++ {
+		o = last(c2.say(zhangFacts[o.Expecting]))
+	}
+	q := "投诉以后银行多久必须给我答复？"
+	if o = last(c2.say(q)); o.Expecting != "demand" {
+		t.Fatalf("form did not resume at the demand: %+v", o)
+	}
+	if o = last(c2.say(q)); o.Expecting == "demand" {
+		t.Fatalf("the same words were answered as a question twice: %+v", o)
 	}
 }

@@ -201,11 +201,16 @@ func (e *Engine) intakeAnswer(t *turn, text string, c triage.Classification) {
 	if slot == "" {
 		slot = st.Form.missing()
 	}
-	if looksLikeQuestion(text, c) && !e.parses(t, slot, text) {
+	// The same words sent again after their answer are the consumer's
+	// answer to the form, not the question again: answering them twice
+	// would loop.
+	if looksLikeQuestion(text, c) && !e.parses(t, slot, text) && text != st.Aside {
+		st.Aside = text
 		e.answer(t, text, false)
 		e.askNext(t, "我们接着刚才的投诉：")
 		return
 	}
+	st.Aside = ""
 	ok, note := e.fillSlot(t, slot, text, c)
 	if !ok {
 		if st.Retries == nil {
@@ -215,6 +220,16 @@ func (e *Engine) intakeAnswer(t *turn, text string, c triage.Classification) {
 		if slot == slotAmount && st.Retries[slot] >= 2 {
 			st.Form.fill(slotAmount) // optional: let it go rather than loop
 			e.askNext(t, "金额先空着，处理人员之后可以再跟您核实。")
+			return
+		}
+		if slot == slotOccurredAt && st.Retries[slot] >= 2 {
+			// A date that will not parse, or lies ahead, twice: keep the
+			// consumer's words for the handler rather than loop.
+			f := &st.Form
+			f.OccurredAt = "不详"
+			f.Description = strings.TrimSpace(f.Description + "\n（发生时间，原话：" + strings.TrimSpace(text) + "）")
+			f.fill(slotOccurredAt)
+			e.askNext(t, "时间我先按您的原话记下，处理人员之后可以再跟您核实。")
 			return
 		}
 		if note != "" {
@@ -244,6 +259,12 @@ func (e *Engine) parses(t *turn, slot, text string) bool {
 		return ok
 	case slotInstitution:
 		return triage.FindInstitution(text) != ""
+	case slotDemand:
+		// "把合同发给我，再解释一下提前还款怎么算" asks the institution
+		// for something; a question mark makes it a question to us.
+		s := strings.TrimSpace(text)
+		return !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "？") &&
+			containsAny(s, "给我", "要求", "希望", "请", "帮我", "让", "把") && len(triage.ParseRequest(s)) > 0
 	}
 	return false
 }

@@ -43,6 +43,9 @@ type State struct {
 	// Retries counts friendly re-asks per slot, to change wording and
 	// eventually let an optional slot go.
 	Retries map[string]int `json:"retries,omitempty"`
+	// Aside is the last message answered as a question in the middle of
+	// the form; the same words again are taken as the form's answer.
+	Aside string `json:"aside,omitempty"`
 	// Alerted records which alerts were already shown, so a long fraud story
 	// does not repeat the banner on every message (kind → turn number).
 	Alerted map[string]int `json:"alerted,omitempty"`

@@ -170,7 +170,7 @@ func demandsOf(lower string, h *textHits) []string {
 // known demands: "让我提前赎回", "处理那个客户经理", "正常给我办定期".
 var requestMarkers = []string{
 	"让", "要求", "希望", "请", "帮我", "给我", "必须", "尽快", "赶紧", "能不能", "不能", "不要", "别",
-	"处理", "处分", "追责", "道歉", "协商", "恢复", "办理", "核实", "查监控", "赎回", "上门", "代取", "开除",
+	"处理", "处分", "追责", "道歉", "协商", "商量", "恢复", "办理", "核实", "查监控", "赎回", "上门", "代取", "开除",
 	// Terms asked for from now on ("以后按万一收", "按约定的费率扣"): the
 	// corpus labels them other, beside the refund of what was overcharged.
 	"以后按", "今后按", "按约定", "按说好", "按合同约定", "按当初",

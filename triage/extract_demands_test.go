@@ -101,6 +101,7 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"把这份保险退了，五万块一分不少退给我爸", []string{"refund", "cancel"}},
 		{"好的", nil},
 		{"把征信上那条逾期记录给我改掉", []string{"correction"}},
+		{"别再打我家里人和老板的电话了，我想跟他们商量分三个月还清", []string{"stop_harassment", "other"}},
 		{"把征信上这条逾期给我撤掉，再给我出个书面说明", []string{"correction", "explanation"}},
 		{"把这个保险给我退了，一千二还给我", []string{"refund", "cancel"}},
 		{"别再给我打电话了，告诉我你们是从哪拿到我信息的", []string{"stop_harassment", "explanation"}},

@@ -5,13 +5,14 @@ import (
 	"strings"
 )
 
-// Four product rules of the labelling convention
+// Five product rules of the labelling convention
 // (docs/labelling/product-credit.md, product-accounts.md) that the model
 // has too few lines to learn: each names a product by what the complaint
 // is about when two products meet in one story, and the model, reading
 // words, picks the one more often written about. Written and checked on
 // the train split, where they agree with the labels they fire on
-// (PI-CR 13 of 14, CL-PAY 31 of 31, BUNDLE 12 of 12, DEP-TIE 5 of 5).
+// (PI-CR 13 of 14, BR 社保卡 16 of 17, CL-PAY 31 of 31, BUNDLE 12 of 12,
+// DEP-TIE 5 of 5).
 var (
 	// PI-CR: when a 征信 mark is the grievance and the institution's own
 	// failed debit or system put it there, the complaint is
@@ -52,6 +53,11 @@ var (
 func conventionProduct(lower string) string {
 	if creditMarkRE.MatchString(lower) && markCauseRE.MatchString(lower) && !notMarkRE.MatchString(lower) {
 		return "personal_info"
+	}
+	// BR: a 社保卡 (activation, replacement, its fees, being made to come
+	// in person) is the branch's service, not the holder's deposit.
+	if strings.Contains(lower, "社保卡") {
+		return "other"
 	}
 	if t := strings.ReplaceAll(lower, "按月付", ""); checkoutCreditRE.MatchString(t) && !cashLoanRE.MatchString(t) {
 		return "payment"

@@ -22,6 +22,8 @@ func TestConventionProduct(t *testing.T) {
 		{"办大额存单必须先买一份理财才给额度", "wealth"},
 		{"存定期的时候柜员推销理财，我没买", ""},
 		{"信用卡年费乱扣", ""},
+		// BR: the social security card is the branch's service.
+		{"我爸社保卡丢了去补办，非要本人到场，他卧床下不了地", "other"},
 	} {
 		if got := conventionProduct(asciiLower(prepareText(c.text))); got != c.want {
 			t.Errorf("conventionProduct(%q) = %q, want %q", c.text, got, c.want)
