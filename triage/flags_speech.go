@@ -30,7 +30,7 @@ var othersSpeechRE = regexp.MustCompile(
 // the verbs that start their words.
 const (
 	speakers    = `催收[的公司人员]*|讨债的人?|要债的人?|对方|客服|员工|柜员|经理|业务员|工作人员|保安|骗子`
-	speechVerbs = `说|讲|扬言|放话|叫嚣|骂|吼|喊|威胁`
+	speechVerbs = `说|讲|扬言|放话|叫嚣|骂|吼|喊|威胁|写着|写的是|写道`
 )
 
 // speakerRE finds a speaker named anywhere, for continuedSpeechRE.
@@ -38,7 +38,9 @@ var speakerRE = regexp.MustCompile(speakers)
 
 // continuedSpeechRE is speech going on ("还说", "又骂") whose speaker was
 // named before; its second group is the verb, as in othersSpeechRE.
-var continuedSpeechRE = regexp.MustCompile(`(还|又|并|接着|甚至)(` + speechVerbs + `)道?[：:，,]?`)
+// A few characters may come between ("还在电话里说", "又发短信说"), but
+// not the writer or someone spoken to ("又跟他说我不想活了" is the writer).
+var continuedSpeechRE = regexp.MustCompile(`(还|又|并|接着|甚至)[^，。！？；,.!?;“”"「」\n我跟和对给向同想]{0,6}?(` + speechVerbs + `)道?[：:，,]?`)
 
 // agreeing marks the writer taking the others' words as their own ("他说得
 // 对，活着给家里丢人"): then the words count as the writer's.

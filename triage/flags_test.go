@@ -107,6 +107,11 @@ func TestRuleCrisis(t *testing.T) {
 		{"我在浙江天台县做生意，贷款提前还要收违约金", false},
 		{"催收打给我外婆，还说“不还钱就去死”，我要投诉", false},
 		{"催收说 你这种人怎么不去死 我要投诉", false},
+		// Written threats, and speech going on after a few words; but the
+		// writer speaking to them is the writer.
+		{"催收短信写着不还钱就去跳楼吧，能举报吗", false},
+		{"催收打到我单位，还在电话里说我这种人就该跳楼，要求处理", false},
+		{"催收打到我单位，我又跟他说我真的不想活了", true},
 		{"哈哈 我真的不想活了", true},
 	}
 	for _, c := range cases {
