@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/xiaobao-cn/xiaobao/pii"
@@ -323,13 +322,8 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 		f.Request = strings.TrimSpace(text)
 		f.fill(slotDemand)
 	case slotName:
-		name := strings.TrimSpace(text)
-		for _, p := range []string{"我叫", "我是", "姓名", "名字是", "叫"} {
-			name = strings.TrimSpace(strings.TrimPrefix(name, p))
-		}
-		name = strings.Trim(name, "：:，,。. ")
-		n := utf8.RuneCountInString(name)
-		if n < 2 || n > 20 || strings.ContainsFunc(name, unicode.IsDigit) {
+		name, ok := parseName(text)
+		if !ok {
 			return false, ""
 		}
 		f.Name = name

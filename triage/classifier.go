@@ -122,20 +122,8 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 	if intent == "complaint" || intent == "question" {
 		out.Product, out.ProductConfidence = c.best("product", z)
 		out.Reason, out.ReasonConfidence = c.best("reason", z)
-		// Rules of the labelling convention the model has too few lines
-		// to learn; its confidence was about another label, so a handler
-		// should look. A personal_info reading (征信, data) keeps its label.
-		if p := conventionProduct(lower); intent == "complaint" && p != "" && p != out.Product && out.Product != "personal_info" {
-			out.Product = p
-			out.ProductConfidence = math.Round(c.prob("product", p, z)*1e4) / 1e4
-		}
-		if intent == "complaint" && out.Reason != "choice" && tiedSale(lower) {
-			out.Reason = "choice"
-			out.ReasonConfidence = math.Round(c.prob("reason", "choice", z)*1e4) / 1e4
-		}
-		if intent == "complaint" && out.Reason != "marketing" && freeCreditPitch(lower) {
-			out.Reason = "marketing"
-			out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
+		if intent == "complaint" { // the rules were written and checked on complaints
+			c.applyConventions(&out, lower, z)
 		}
 		out.NeedsReview = out.ProductConfidence < c.cfg.ReviewThreshold || out.ReasonConfidence < c.cfg.ReviewThreshold
 	}
@@ -171,6 +159,25 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 	out.OccurredAt = ex.OccurredAt
 	out.Phones = ex.Phones
 	return out
+}
+
+// applyConventions applies the rules of the labelling convention the
+// model has too few lines to learn. The confidence shown is the model's
+// for the rule's label, usually low, so a handler looks. A personal_info
+// reading (征信, data) keeps its product.
+func (c *Classifier) applyConventions(out *Classification, lower string, z []float32) {
+	if p := conventionProduct(lower); p != "" && p != out.Product && out.Product != "personal_info" {
+		out.Product = p
+		out.ProductConfidence = math.Round(c.prob("product", p, z)*1e4) / 1e4
+	}
+	if out.Reason != "choice" && tiedSale(lower) {
+		out.Reason = "choice"
+		out.ReasonConfidence = math.Round(c.prob("reason", "choice", z)*1e4) / 1e4
+	}
+	if out.Reason != "marketing" && freeCreditPitch(lower) {
+		out.Reason = "marketing"
+		out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
+	}
 }
 
 // best returns the most probable class of a head and its calibrated

@@ -174,6 +174,8 @@ var dateRules = []dateRule{
 		}
 		return t, true
 	}},
+	// 国庆节后, 腊月底, 去年春节 (extract_date_festivals.go)
+	{festivalNeed, false, festivalRE, resolveFestival},
 	// 15号 on its own: a day of this month, or last month if still ahead.
 	{"日号", true, regexp.MustCompile(`(^|[^\d编尾账单工卡第号])` + datePatN + `\s*[日号]([^\d线楼门窗柜机床位房院店码内后之以期到起]|$)`), func(m []string, now time.Time) (time.Time, bool) {
 		day := smallNum(m[2])
@@ -196,7 +198,7 @@ var partOfDayHours = map[string]int{"早上": 8, "早晨": 8, "上午": 10, "中
 // reads as an impossible date (2月30日) hides the shorter matches inside
 // it, so "30日" alone is not taken from it.
 func findDate(text string, now time.Time) (time.Time, bool) {
-	if !strings.ContainsAny(text, "年月日号天周星拜前刚晚早-/.") {
+	if !strings.ContainsAny(text, "年月日号天周星拜前刚晚早-/."+festivalNeed) {
 		return time.Time{}, false // most messages: skip the regexps
 	}
 	type match struct {

@@ -38,6 +38,15 @@ func TestParseDate(t *testing.T) {
 		{"今天早上8点", day(2026, 11, 23, 8, 0), true},
 		{"今天", day(2026, 11, 23, 0, 0), true},
 		{"上周三", day(2026, 11, 18, 0, 0), true},
+		// Festivals, fixed and lunar, before or after.
+		{"国庆节后那个礼拜", day(2026, 10, 8, 0, 0), true},
+		{"春节前后，腊月底那几天", day(2026, 2, 17, 0, 0), true},
+		{"腊月底", day(2026, 2, 13, 0, 0), true},
+		{"去年春节", day(2025, 1, 29, 0, 0), true},
+		{"中秋节那天", day(2026, 9, 25, 0, 0), true},
+		{"端午前", day(2026, 6, 16, 0, 0), true},
+		{"双十一买的", day(2026, 11, 11, 0, 0), true},
+		{"元旦", day(2026, 1, 1, 0, 0), true},
 		{"上个星期五", day(2026, 11, 20, 0, 0), true},
 		{"上礼拜天", day(2026, 11, 22, 0, 0), true},
 		{"周三", day(2026, 11, 18, 0, 0), true}, // said on a Monday: last Wednesday

@@ -22,6 +22,12 @@ func TestConventionProduct(t *testing.T) {
 		{"办大额存单必须先买一份理财才给额度", "wealth"},
 		{"存定期的时候柜员推销理财，我没买", ""},
 		{"信用卡年费乱扣", ""},
+		// ATMNET: access to cash; the account's own trouble is savings.
+		{"村里的取款机半个月没加钞了，老人取钱要跑到镇上", "cash"},
+		{"ATM取款没出钞，卡里钱却扣了", ""},
+		{"部分付款以后商家不发货", ""},
+		// CL-PAY covers WeChat's 分付 too.
+		{"微信分付默认给我分了期，每期扣手续费", "payment"},
 		// BR: the social security card is the branch's service.
 		{"我爸社保卡丢了去补办，非要本人到场，他卧床下不了地", "other"},
 	} {
