@@ -124,7 +124,7 @@ func numeralRune(r rune) bool {
 	}
 	_, d := cnDigits[r]
 	_, u := cnUnits[r]
-	return d || u || r == '几' || r == '多' || r == '余'
+	return d || u || r == '几' || r == '多' || r == '余' || r == '来'
 }
 
 // Context words that decide whether a number is money.
@@ -179,7 +179,7 @@ func scanAmounts(text string, lenient bool) []amountSpan {
 	i := 0
 	for i < len(lower) {
 		r, size := utf8.DecodeRuneInString(lower[i:])
-		if !numeralRune(r) || r == '多' || r == '余' || r == '几' {
+		if !numeralRune(r) || r == '多' || r == '余' || r == '几' || r == '来' {
 			i += size
 			continue
 		}
@@ -349,7 +349,7 @@ const (
 // parseNumeral evaluates a numeral run: ASCII numbers, Chinese numerals
 // with units, and mixtures (5万2, 1.2万, 两万三千). Colloquial abbreviations
 // follow the spoken rule: a trailing digit counts in the next unit down
-// (一千二 = 1200, 两万三 = 23000); 多/余/几 are ignored (两百多 = 200);
+// (一千二 = 1200, 两万三 = 23000); 多/余/几/来 are ignored (两百多 = 200);
 // adjacent digits are a range and read as the lower one (两三千 = 2000).
 func parseNumeral(run string) (float64, numKind, bool) {
 	var (
@@ -385,7 +385,7 @@ func parseNumeral(run string) (float64, numKind, bool) {
 			}
 			rs = rs[j:]
 			continue
-		case r == '多' || r == '余' || r == '几':
+		case r == '多' || r == '余' || r == '几' || r == '来': // 十来万 = 100000
 			if r == '几' && cur < 0 {
 				cur, curDigits = 0, 1
 			}
