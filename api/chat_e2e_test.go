@@ -635,3 +635,19 @@ func TestChatDemandThatSoundsLikeAQuestion(t *testing.T) {
 		t.Fatalf("the same words were answered as a question twice: %+v", o)
 	}
 }
+
+// A consumer whose complaint is that the institution has no human agent
+// asks for one to call back: that is the demand, not a handoff to us;
+// and "中" is yes where they come from.
+func TestChatCallbackDemandAndDialectConsent(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c, _ := e.dial(t, "")
+	facts := maps.Clone(zhangFacts)
+	facts["demand"] = "给我安排个人工客服回个电话"
+	facts["consent"] = "中"
+	o := fileUntilConfirm(t, c, "建行客服打不通人工，打了五六次95533都转不到人工", facts)
+	if !strings.Contains(o.Summary.Request, "回个电话") {
+		t.Fatalf("callback demand not kept: %+v", o.Summary)
+	}
+}

@@ -342,8 +342,13 @@ func containsAny(s string, subs ...string) bool {
 	return false
 }
 
+// isHandoff reports whether the consumer asks us for a person. Asking
+// the institution for its own human agent to call back ("给我安排个人工客服
+// 回个电话") or complaining that its hotline has none is what the complaint
+// is about, not a request to leave the form.
 func isHandoff(n string) bool {
-	return containsAny(n, "转人工", "人工客服", "人工服务", "找真人", "真人客服", "要人工", "找人工") && utf8.RuneCountInString(n) <= 20
+	return containsAny(n, "转人工", "人工客服", "人工服务", "找真人", "真人客服", "要人工", "找人工") && utf8.RuneCountInString(n) <= 20 &&
+		!containsAny(n, "回电", "回个电", "打电话", "打给我", "打不通", "转不到", "接不通", "联系我")
 }
 
 func isCancel(n string) bool {

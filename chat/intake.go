@@ -337,9 +337,9 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 		f.fill(slotPhone)
 	case slotConsent:
 		switch {
-		case containsAny(norm, "不同意", "不行", "不要", "拒绝", "不愿意", "不可以"):
+		case containsAny(norm, "不同意", "不行", "不要", "拒绝", "不愿意", "不可以", "不是", "不对", "不中", "不成"):
 			return false, "理解您的顾虑。不过没有您的同意，我们没法把投诉转给机构处理。您可以选择“同意”继续，或者说“取消”放弃这次投诉。"
-		case containsAny(norm, "同意", "可以", "好", "行", "没问题", "是", "嗯", "ok", "yes", "愿意", "接受"):
+		case containsAny(norm, "同意", "可以", "好", "行", "没问题", "是", "嗯", "ok", "yes", "愿意", "接受", "要得", "没得问题", "妥", "当然") || dialectYes[norm]:
 			f.Consent = true
 			f.fill(slotConsent)
 		default:
@@ -350,6 +350,10 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 	}
 	return true, ""
 }
+
+// dialectYes are whole answers that say yes in a dialect ("中" in Henan,
+// "得" or "成" in the north); inside a longer answer they mean other things.
+var dialectYes = map[string]bool{"中": true, "中中": true, "中啊": true, "中嘞": true, "中吧": true, "得": true, "成": true, "成啊": true, "成吧": true, "对": true, "对的": true, "嗯呐": true, "嗯哪": true}
 
 // isNoAmount recognises "no amount" however it is put ("没有涉及金额",
 // "不涉及钱", "没损失"); it is asked only after the text failed to parse

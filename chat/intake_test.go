@@ -121,3 +121,17 @@ func TestSummaryClassifiesEachWordOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestIsHandoff(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]bool{
+		"转人工":    true,
+		"我要人工客服": true,
+		"给我安排个人工客服回个电话": false,
+		"建行客服打不通人工":     false,
+	} {
+		if got := isHandoff(normalize(text)); got != want {
+			t.Errorf("isHandoff(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
