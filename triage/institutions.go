@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -232,10 +233,54 @@ type institutionMatch struct {
 	pos  int // byte offset in the lowercased text
 }
 
-// findInstitution scans text for the first acceptable mention. With
-// tableOnly it ignores unknown generic names.
+// fundsSourceRE finds where money came from before it moved elsewhere:
+// "从工行卡里转了十万到华泰证券", "把余额宝里的钱提到建行卡里",
+// "从农行卡充了五千到微信零钱". The institution complained about is the
+// one the money went to or the story goes on with, not the source.
+var fundsSourceRE = regexp.MustCompile(`(?:从|把)[^，。！？；,!?;]{0,12}?(?:转|充|提|划|汇|存)[^，。！？；,!?;]{0,8}?(?:到|进|入)`)
+
+// findInstitution returns the first acceptable mention, passing over a
+// source of funds when another institution follows it. With tableOnly it
+// ignores unknown generic names.
 func findInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 	text = truncateRunes(text, maxScanRunes)
+	m, ok := firstInstitution(text, tableOnly)
+	if !ok || !strings.ContainsAny(text, "从把") {
+		return m, ok
+	}
+	for _, span := range fundsSourceRE.FindAllStringIndex(text, 4) {
+		if m.pos < span[0] || m.pos >= span[1] {
+			continue
+		}
+				if mentionedIn(asciiLower(text[span[1]:]), m) {
+			continue // the story goes on about the source: its transfer failed there
+		}
+		if next, found := firstInstitution(text[span[1]:], tableOnly); found && next.name != m.name {
+			next.pos += span[1]
+			return next, true
+		}
+	}
+	return m, ok
+}
+
+// mentionedIn reports whether lower names m's institution by any of its
+// names.
+func mentionedIn(lower string, m institutionMatch) bool {
+	if strings.Contains(lower, asciiLower(m.name)) {
+		return true
+	}
+	if m.inst != nil {
+		for _, a := range m.inst.aliases {
+			if strings.Contains(lower, asciiLower(a)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// firstInstitution scans text for the first acceptable mention.
+func firstInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 	lower := asciiLower(text)
 	var regulator *institutionMatch
 	skipUntil := 0 // end of an alias that was skipped: no generic name inside it

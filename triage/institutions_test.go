@@ -83,6 +83,12 @@ func TestFindInstitution(t *testing.T) {
 		{"想问银行能不能帮我冻结对方账户", ""},
 		{"信用卡逾期几天会上征信", ""},
 		{"民生问题要重视，交通银行的app太难用", "交通银行"},
+		// A source of funds gives way to where the money went, unless the
+		// story goes on about the source.
+		{"我从工行卡里转了十万到华泰证券的账户，投顾推荐的基金亏了三万", "华泰证券"},
+		{"从农行卡充了五千到微信零钱，转错了人，客服不管", "微信支付"},
+		{"把余额宝里的钱提到建行卡里，第二天去网点取现要预约", "中国建设银行"},
+		{"想把20万从建行转到招行的账户，建行手机银行说超过限额", "中国建设银行"},
 		{"", ""},
 	}
 	for _, c := range cases {
