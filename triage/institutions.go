@@ -252,7 +252,7 @@ func findInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 		if m.pos < span[0] || m.pos >= span[1] {
 			continue
 		}
-				if mentionedIn(asciiLower(text[span[1]:]), m) {
+		if mentionedIn(asciiLower(text[span[1]:]), m) {
 			continue // the story goes on about the source: its transfer failed there
 		}
 		if next, found := firstInstitution(text[span[1]:], tableOnly); found && next.name != m.name {
