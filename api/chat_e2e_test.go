@@ -225,6 +225,20 @@ func fileUntilConfirm(t *testing.T, c *wsClient, opening string, facts map[strin
 	return o
 }
 
+// untilAsked says opening and answers from zhangFacts until the bot asks
+// for slot.
+func untilAsked(t *testing.T, c *wsClient, opening, slot string) chat.Outbound {
+	t.Helper()
+	o := last(c.say(opening))
+	for i := 0; i < 8 && o.Expecting != slot; i++ {
+		o = last(c.say(zhangFacts[o.Expecting]))
+	}
+	if o.Expecting != slot {
+		t.Fatalf("never asked for %s: %+v", slot, o)
+	}
+	return o
+}
+
 var zhangFacts = map[string]string{
 	"institution": "招商银行", "description": "信用卡被扣了年费，我从没开通过白金卡", "occurred_at": "上个月",
 	"amount": "680元", "demand": "要求退回年费", "name": "张伟", "phone": "13812345678", "consent": "同意",
@@ -579,13 +593,7 @@ func TestChatUnusableDateTwiceMovesOn(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
 	c, _ := e.dial(t, "")
-	o := last(c.say("招行信用卡乱扣年费，我从来没开通过白金卡"))
-	for i := 0; i < 6 && o.Expecting != "occurred_at"; i++ {
-		o = last(c.say(zhangFacts[o.Expecting]))
-	}
-	if o.Expecting != "occurred_at" {
-		t.Fatalf("never asked for the date: %+v", o)
-	}
+	o := untilAsked(t, c, "招行信用卡乱扣年费，我从来没开通过白金卡", "occurred_at")
 	future := time.Now().AddDate(0, 0, 3).Format("2006年1月2日")
 	if o = last(c.say(future)); o.Expecting != "occurred_at" {
 		t.Fatalf("a future date was taken: %+v", o)
@@ -623,15 +631,12 @@ func TestChatDemandThatSoundsLikeAQuestion(t *testing.T) {
 	}
 
 	c2, _ := e.dial(t, "")
-	o = last(c2.say("招行信用卡乱扣年费，我从来没开通过白金卡"))
-	for i := 0; i < 6 && o.Expecting != "demand"; i++ {
-		o = last(c2.say(zhangFacts[o.Expecting]))
-	}
+	untilAsked(t, c2, "招行信用卡乱扣年费，我从来没开通过白金卡", "demand")
 	q := "投诉以后银行多久必须给我答复？"
-	if o = last(c2.say(q)); o.Expecting != "demand" {
+	if o := last(c2.say(q)); o.Expecting != "demand" {
 		t.Fatalf("form did not resume at the demand: %+v", o)
 	}
-	if o = last(c2.say(q)); o.Expecting == "demand" {
+	if o := last(c2.say(q)); o.Expecting == "demand" {
 		t.Fatalf("the same words were answered as a question twice: %+v", o)
 	}
 }
