@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -615,44 +614,34 @@ func TestChatUnusableDateTwiceMovesOn(t *testing.T) {
 	}
 }
 
-// An answer to "what do you want them to do?" that asks the institution
-// for something reads as the demand even when it sounds like a question,
-// and words answered once as a question are taken as the form's answer
-// when sent again.
-func TestChatDemandThatSoundsLikeAQuestion(t *testing.T) {
+// Answers people give that must not derail the form: a demand that asks
+// the institution for something even when it sounds like a question, a
+// complaint about having no human agent whose demand is a callback (not
+// a handoff to us), and "中", which is yes where they come from. Words
+// already answered as a question are the form's answer when sent again.
+func TestChatAnswersThatMustNotDerailTheForm(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
-	c, _ := e.dial(t, "")
-	facts := maps.Clone(zhangFacts)
-	facts["demand"] = "把我那份合同发给我，再解释一下年费到底怎么算"
-	o := fileUntilConfirm(t, c, "招行信用卡乱扣年费，我从来没开通过白金卡", facts)
-	if !slices.Contains(o.Summary.Demands, "explanation") || !strings.Contains(o.Summary.Request, "合同发给我") {
-		t.Fatalf("demand not taken: %+v", o.Summary)
+	for _, tc := range []struct{ opening, demand, consent, kept string }{
+		{"招行信用卡乱扣年费，我从来没开通过白金卡", "把我那份合同发给我，再解释一下年费到底怎么算", "同意", "合同发给我"},
+		{"建行客服打不通人工，打了五六次95533都转不到人工", "给我安排个人工客服回个电话", "中", "回个电话"},
+	} {
+		c, _ := e.dial(t, "")
+		facts := maps.Clone(zhangFacts)
+		facts["demand"], facts["consent"] = tc.demand, tc.consent
+		o := fileUntilConfirm(t, c, tc.opening, facts)
+		if !strings.Contains(o.Summary.Request, tc.kept) || len(o.Summary.Demands) == 0 {
+			t.Errorf("%s: demand not taken: %+v", tc.demand, o.Summary)
+		}
 	}
 
-	c2, _ := e.dial(t, "")
-	untilAsked(t, c2, "招行信用卡乱扣年费，我从来没开通过白金卡", "demand")
+	c, _ := e.dial(t, "")
+	untilAsked(t, c, "招行信用卡乱扣年费，我从来没开通过白金卡", "demand")
 	q := "投诉以后银行多久必须给我答复？"
-	if o := last(c2.say(q)); o.Expecting != "demand" {
+	if o := last(c.say(q)); o.Expecting != "demand" {
 		t.Fatalf("form did not resume at the demand: %+v", o)
 	}
-	if o := last(c2.say(q)); o.Expecting == "demand" {
+	if o := last(c.say(q)); o.Expecting == "demand" {
 		t.Fatalf("the same words were answered as a question twice: %+v", o)
-	}
-}
-
-// A consumer whose complaint is that the institution has no human agent
-// asks for one to call back: that is the demand, not a handoff to us;
-// and "中" is yes where they come from.
-func TestChatCallbackDemandAndDialectConsent(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	c, _ := e.dial(t, "")
-	facts := maps.Clone(zhangFacts)
-	facts["demand"] = "给我安排个人工客服回个电话"
-	facts["consent"] = "中"
-	o := fileUntilConfirm(t, c, "建行客服打不通人工，打了五六次95533都转不到人工", facts)
-	if !strings.Contains(o.Summary.Request, "回个电话") {
-		t.Fatalf("callback demand not kept: %+v", o.Summary)
 	}
 }
