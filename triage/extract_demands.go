@@ -56,7 +56,7 @@ var demandCues = []struct {
 var explanationAsked = phrases(
 	"解释", "说法", "依据", "讲清楚", "说清楚", "说明", "给个答复", "交代", "查清楚", "查明", "搞清楚",
 	// "告诉我" alone is mostly a report ("客服告诉我要等三天").
-	"告诉我你们", "告诉我为什么", "告诉我到底", "告诉我是从", "告诉我从哪", "告诉我哪来", "告诉我是怎么",
+	"告诉我你们", "告诉我为什么", "告诉我到底", "告诉我是从", "告诉我从哪", "告诉我哪来", "告诉我是怎么", "全告诉我", "都告诉我", "一次性告诉",
 )
 
 // demandMasks are words that contain a demand cue's characters without
@@ -123,6 +123,9 @@ func ParseDemands(text string) []string {
 func StatedDemands(text string) []string {
 	lower := asciiLower(prepareText(text))
 	masked := statedMasks.Replace(demandMasks.Replace(lower))
+	if strings.Contains(masked, "不能") {
+		masked = rhetoricalAskRE.ReplaceAllStringFunc(masked, blank)
+	}
 	h := scanPhrases(masked)
 	var out []string
 	for _, d := range demandsOf(masked, h) { // already masked: no second scan
@@ -140,6 +143,11 @@ func StatedDemands(text string) []string {
 var statedMasks = strings.NewReplacer(
 	"拒赔", "□□", "不赔", "□□", "不予赔", "□□□", "都能赔", "□□□", "都赔", "□□",
 )
+
+// rhetoricalAskRE is a reproach put as a question ("就不能一次说清楚吗？",
+// "办汇款就不能提前说清楚吗"): it says what went wrong, not that the writer
+// wants an explanation now, so a dialog still asks what they want.
+var rhetoricalAskRE = regexp.MustCompile(`不能[^，。！？；,.!?;]{0,12}?(说清楚|讲清楚|说明白|讲明白|说明|解释)[^，。！？；,.!?;]{0,6}?吗`)
 
 // demandsOf reads the demands of a lowered, prepared text whose phrases
 // are in h. Masked words are rare, so the text is only scanned again when

@@ -76,6 +76,9 @@ func TestStatedDemandsSkipsRhetoricalQuestions(t *testing.T) {
 		// A denied claim or a sales promise tells what happened, not the ask.
 		{"泰康拒赔了，业务员当时说什么病都能赔", nil},
 		{"平安拒赔了，要求按合同赔付", []string{"compensation"}},
+		// A reproach put as a question is not an ask.
+		{"你们办汇款就不能提前说清楚吗？", nil},
+		{"理赔材料交了三回，就不能一次说清楚吗，我要你们书面解释", []string{"explanation"}},
 	})
 	// ParseDemands still reads the indignant question as wanting an answer.
 	if got := ParseDemands("这合理吗"); !slices.Equal(got, []string{"explanation"}) {
@@ -108,6 +111,7 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"多扣的分期手续费退给我，然后把分付给我关了，我不要这个东西", []string{"refund", "cancel"}},
 		{"那八千块必须给我追回来。房东扣的三百违约金也该银行赔", []string{"refund", "compensation"}},
 		{"别再给我打电话了，告诉我你们是从哪拿到我信息的", []string{"stop_harassment", "explanation"}},
+		{"一次性把还缺的材料全告诉我，赶紧给我结案", []string{"explanation", "other"}},
 		{"别再给我打电话发短信了，还有说清楚我的号码是从哪来的", []string{"stop_harassment", "explanation"}},
 		{"跟我解释一下为什么改收费不通知，以后改规则要提前告诉用户", []string{"explanation", "other"}},
 	})

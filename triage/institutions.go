@@ -28,27 +28,28 @@ type institution struct {
 	aliases []string
 }
 
-// institutionTable lists the institutions consumers name most. Canonical
+// institutionTable lists the institutions consumers name most, with the
+// apps people call a bank by (掌上生活 is 招商银行's card app). Canonical
 // names are what handlers, routing and statistics use; aliases are
 // matched case-insensitively after full-width folding. Longer aliases win
 // at the same position, so "招商证券" is not read as "招商" + 证券.
 var institutionTable = []institution{
 	// State-owned and joint-stock banks.
-	{"中国工商银行", KindBank, []string{"工商银行", "工行", "工商行", "icbc"}},
-	{"中国建设银行", KindBank, []string{"建设银行", "建行", "ccb"}},
-	{"中国农业银行", KindBank, []string{"农业银行", "农行"}},
-	{"中国银行", KindBank, []string{"中行"}},
-	{"交通银行", KindBank, []string{"交行"}},
+	{"中国工商银行", KindBank, []string{"工商银行", "工行", "工商行", "icbc", "工银e生活", "工银融e联"}},
+	{"中国建设银行", KindBank, []string{"建设银行", "建行", "ccb", "建行生活"}},
+	{"中国农业银行", KindBank, []string{"农业银行", "农行", "农行掌银"}},
+	{"中国银行", KindBank, []string{"中行", "缤纷生活"}},
+	{"交通银行", KindBank, []string{"交行", "买单吧"}},
 	{"中国邮政储蓄银行", KindBank, []string{"邮政储蓄银行", "邮储银行", "邮储", "邮政储蓄", "邮政银行", "邮政"}},
-	{"招商银行", KindBank, []string{"招行", "招商", "cmb"}},
-	{"浦发银行", KindBank, []string{"浦发", "上海浦东发展银行", "浦东发展银行"}},
-	{"中信银行", KindBank, []string{"中信"}},
-	{"中国光大银行", KindBank, []string{"光大银行", "光大"}},
+	{"招商银行", KindBank, []string{"招行", "招商", "cmb", "掌上生活"}},
+	{"浦发银行", KindBank, []string{"浦发", "上海浦东发展银行", "浦东发展银行", "浦大喜奔"}},
+	{"中信银行", KindBank, []string{"中信", "动卡空间"}},
+	{"中国光大银行", KindBank, []string{"光大银行", "光大", "阳光惠生活"}},
 	{"华夏银行", KindBank, []string{"华夏"}},
-	{"中国民生银行", KindBank, []string{"民生银行", "民生"}},
-	{"广发银行", KindBank, []string{"广发", "广东发展银行"}},
-	{"平安银行", KindBank, []string{"平安"}},
-	{"兴业银行", KindBank, []string{"兴业"}},
+	{"中国民生银行", KindBank, []string{"民生银行", "民生", "全民生活"}},
+	{"广发银行", KindBank, []string{"广发", "广东发展银行", "发现精彩"}},
+	{"平安银行", KindBank, []string{"平安", "平安口袋银行", "口袋银行"}},
+	{"兴业银行", KindBank, []string{"兴业", "好兴动"}},
 	{"浙商银行", KindBank, []string{"浙商"}},
 	{"渤海银行", KindBank, nil},
 	{"恒丰银行", KindBank, nil},

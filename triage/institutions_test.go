@@ -17,6 +17,8 @@ func TestNormalizeInstitution(t *testing.T) {
 		{"交行", "交通银行", true},
 		{"招行", "招商银行", true},
 		{"泰隆银行", "浙江泰隆商业银行", true},
+		{"掌上生活", "招商银行", true},
+		{"买单吧", "交通银行", true},
 		{"上海农商行", "上海农商银行", true},
 		{"邮储", "中国邮政储蓄银行", true},
 		{"浦发", "浦发银行", true},
