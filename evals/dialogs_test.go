@@ -1,8 +1,11 @@
 package evals
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xiaobao-cn/xiaobao/triage"
 )
 
 func TestSameInstitution(t *testing.T) {
@@ -31,7 +34,12 @@ func TestPersonasAreComplete(t *testing.T) {
 	if len(ps) < 40 {
 		t.Fatalf("%d personas, want at least 40", len(ps))
 	}
-	for _, f := range []string{"testdata/personas_report.jsonl", "testdata/personas_report2.jsonl", "testdata/personas_report3.jsonl"} {
+	files, err := filepath.Glob("testdata/personas_report*.jsonl")
+	if err != nil || len(files) < 9 {
+		t.Fatalf("%d sets written apart (%v), want the nine in the repo", len(files), err)
+	}
+	ids := map[string]bool{}
+	for _, f := range files {
 		report, err := ReadPersonas(f)
 		if err != nil {
 			t.Fatal(err)
@@ -42,6 +50,13 @@ func TestPersonasAreComplete(t *testing.T) {
 		ps = append(ps, report...)
 	}
 	for _, p := range ps {
+		if ids[p.ID] {
+			t.Errorf("persona id %s used twice", p.ID)
+		}
+		ids[p.ID] = true
+		if !triage.Valid(triage.Products, p.Expect.Product) || !triage.Valid(triage.Reasons, p.Expect.Reason) {
+			t.Errorf("%s expects %s / %s, not taxonomy codes", p.ID, p.Expect.Product, p.Expect.Reason)
+		}
 		for _, slot := range []string{"institution", "description", "occurred_at", "amount", "demand", "name", "phone", "consent"} {
 			if p.Facts[slot] == "" {
 				t.Errorf("%s lacks fact %s", p.ID, slot)
