@@ -112,6 +112,8 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"那八千块必须给我追回来。房东扣的三百违约金也该银行赔", []string{"refund", "compensation"}},
 		{"别再给我打电话了，告诉我你们是从哪拿到我信息的", []string{"stop_harassment", "explanation"}},
 		{"一次性把还缺的材料全告诉我，赶紧给我结案", []string{"explanation", "other"}},
+		{"这个保险我要退掉，8600保费全额退给我", []string{"refund", "cancel"}},
+		{"马上把这笔货款转到对方账上，供货商扣我的800违约金你们得赔", []string{"compensation", "other"}},
 		{"别再给我打电话发短信了，还有说清楚我的号码是从哪来的", []string{"stop_harassment", "explanation"}},
 		{"跟我解释一下为什么改收费不通知，以后改规则要提前告诉用户", []string{"explanation", "other"}},
 	})
