@@ -46,12 +46,11 @@ var (
 	notBundleRE  = regexp.MustCompile(`履约保证|信用保证|担保费|保证保险|理财|4s店`)
 
 	// DEP-TIE: a deposit offered only if the consumer buys a wealth
-	// product is `wealth` (with insurance tied, the model already reads
-	// insurance).
+	// product is `wealth` (with insurance tied, 保险 in the story, the
+	// model already reads insurance).
 	depositRE = regexp.MustCompile(`大额存单|存单|定期|存款`)
 	tiedBuyRE = regexp.MustCompile(`(先|必须|非要|非得|得|强制|硬要|才给|才能|才肯)[^，。！？；,.!?;]{0,6}买[^，。！？；,.!?;]{0,8}(理财|基金)` +
 		`|买[^，。！？；,.!?;]{0,8}(理财|基金)[^，。！？；,.!?;]{0,8}(才给|才能|才肯|才可以|才办|才有)`)
-	tiedNotsRE = regexp.MustCompile(`保险`)
 )
 
 // conventionProduct returns the product a convention rule assigns to a
@@ -66,7 +65,7 @@ func conventionProduct(lower string) string {
 	if strings.Contains(lower, "社保卡") {
 		return "other"
 	}
-	if atmRE.MatchString(lower) && atmAccessRE.MatchString(lower) && !atmAccountRE.MatchString(lower) {
+	if (strings.Contains(lower, "机") || strings.Contains(lower, "atm")) && atmRE.MatchString(lower) && atmAccessRE.MatchString(lower) && !atmAccountRE.MatchString(lower) {
 		return "cash"
 	}
 	if strings.ContainsAny(lower, "呗条付") {
@@ -83,12 +82,14 @@ func conventionProduct(lower string) string {
 	return ""
 }
 
+// forcedInsurance is BUNDLE: insurance forced onto credit.
 func forcedInsurance(lower string) bool {
 	return strings.Contains(lower, "险") && forcedRE.MatchString(lower) && hostCreditRE.MatchString(lower) && !notBundleRE.MatchString(lower)
 }
 
+// tiedDeposit is DEP-TIE: a deposit tied to buying a wealth product.
 func tiedDeposit(lower string) bool {
-	return strings.Contains(lower, "买") && depositRE.MatchString(lower) && tiedBuyRE.MatchString(lower) && !tiedNotsRE.MatchString(lower)
+	return strings.Contains(lower, "买") && !strings.Contains(lower, "保险") && depositRE.MatchString(lower) && tiedBuyRE.MatchString(lower)
 }
 
 // tiedSale is the convention's CH-TIE (docs/labelling/reason-selling.md):
