@@ -94,14 +94,6 @@ var crisisMeaningRE = regexp.MustCompile(strings.Join([]string{
 	`怎么死(才|没有|不|得|比较|最)|怎样死|搜[^，。！？；,.!?;]{0,4}死`,
 	`不再醒|别再醒|不会再醒|把自己了(解|结)|在想怎么结束|怎么结束(自己|生命)`,
 	`喝药(拉倒|算了|死)|门口喝药|就喝药|去喝药|把煤气(打开|开着)|开煤气`,
-	// Warning signs of the kind crisis lines are trained on: giving things
-	// away because they will not be needed, refusing treatment to leave
-	// the money behind, a car aimed at something, and lying in wait for
-	// the person blamed.
-	`(交给|留给|分给|给了)[^。！？!?]{0,12}(以后)?(用不上|用不着|不需要)了`,
-	`(不治了|不想治了|不肯治了|不治疗了|放弃治疗|不打算治)([^吗么嘛？?]|$)`,
-	`开车[^。！？!?]{0,10}(想|要)[^，。！？；,.!?;]{0,2}(往|朝)[^，。！？；,.!?;]{0,8}撞|(想|真想)[^，。！？；,.!?;]{0,4}一脚油门`,
-	`我[^，。！？；,.!?;]{0,4}(知道|打听到|找到|摸清)[^。！？!?]{0,6}(住哪|住在哪|家在哪|住址|哪个小区)[^。！？!?]{0,20}(楼下|门口|蹲|堵|等着?他|转)`,
 }, "|"))
 
 // crisisMeaningWords are words every pattern of crisisMeaningRE needs; the
@@ -121,7 +113,6 @@ var crisisMeaningWords = phrases(
 	"更好", "想结束", "没我", "没他", "没她", "捅", "我死了", "不回来", "打算回来", "想回来",
 	"走了也好", "早点走", "一起走", "没有然后", "拖累", "去找", "去陪", "怎么死", "怎样死", "搜",
 	"不再醒", "别再醒", "不会再醒", "自己了", "怎么结束", "喝药", "煤气",
-	"用不上了", "用不着了", "不需要了", "不治", "不想治", "不肯治", "放弃治疗", "不打算治", "撞", "油门", "住哪", "住在哪", "家在哪", "住址", "哪个小区",
 )
 
 // crisisMeaning reports a warning sign of crisisMeaningRE in lower, whose

@@ -112,18 +112,6 @@ func TestRuleCrisis(t *testing.T) {
 		{"催收短信写着不还钱就去跳楼吧，能举报吗", false},
 		{"催收打到我单位，还在电话里说我这种人就该跳楼，要求处理", false},
 		{"催收打到我单位，我又跟他说我真的不想活了", true},
-		// Warning signs in other words: things given away as no longer
-		// needed, treatment refused, a car aimed, lying in wait; and the
-		// same words harmless.
-		{"他把退休金卡和存折都交给我，说以后用不上了", true},
-		{"我妈查出来是癌，说不治了，钱留给孙子", true},
-		{"我最近开车老想往护栏上撞", true},
-		{"我知道他住哪个小区，这几天一直在他楼下转", true},
-		{"旧卡用不上了，交给柜员剪掉了", false},
-		{"开车往家走的路上被撞了，保险不赔", false},
-		{"一脚油门撞上了前车，理赔拖了两个月", false},
-		{"催收说知道我住哪，天天在我家楼下转", false},
-		{"小病就不治了吗？医保卡被冻结", false},
 		{"哈哈 我真的不想活了", true},
 	}
 	for _, c := range cases {
