@@ -80,11 +80,10 @@ func ReadProjection(r io.Reader) (*Projection, error) {
 		return nil, err
 	}
 	defer zr.Close()
-	var dims [2]uint32
-	if err := binary.Read(zr, binary.LittleEndian, &dims); err != nil {
-		return nil, fmt.Errorf("projection: %w", err)
+	in, out, err := readShape(zr, "projection")
+	if err != nil {
+		return nil, err
 	}
-	in, out := int(dims[0]), int(dims[1])
 	if in < 1 || in > 1<<16 || out < 1 || out > in || out > 2000 {
 		return nil, fmt.Errorf("projection: bad shape %d×%d", in, out)
 	}

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -40,4 +41,14 @@ func openModelFile(r io.Reader, magic []byte, what string) (io.ReadCloser, error
 		return nil, errors.New(what + ": not a " + what + " file (or an unknown version)")
 	}
 	return zr, nil
+}
+
+// readShape reads the two little-endian uint32 dimensions every trained
+// file starts its payload with.
+func readShape(r io.Reader, what string) (int, int, error) {
+	var dims [2]uint32
+	if err := binary.Read(r, binary.LittleEndian, &dims); err != nil {
+		return 0, 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return int(dims[0]), int(dims[1]), nil
 }

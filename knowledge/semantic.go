@@ -205,11 +205,10 @@ func ReadSemanticModel(r io.Reader) (*SemanticModel, error) {
 		return nil, err
 	}
 	defer zr.Close()
-	var head [2]uint32
-	if err := binary.Read(zr, binary.LittleEndian, &head); err != nil {
-		return nil, fmt.Errorf("semantic model: %w", err)
+	dim, n, err := readShape(zr, "semantic model")
+	if err != nil {
+		return nil, err
 	}
-	dim, n := int(head[0]), int(head[1])
 	if dim < 1 || dim > 2000 || n < 1 || n > 1<<22 {
 		return nil, fmt.Errorf("semantic model: bad shape %d×%d", n, dim)
 	}
