@@ -123,7 +123,7 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 		out.Product, out.ProductConfidence = c.best("product", z)
 		out.Reason, out.ReasonConfidence = c.best("reason", z)
 		if intent == "complaint" { // the rules were written and checked on complaints
-			c.applyConventions(&out, lower, z)
+			c.applyConventions(&out, lower, z, ex.Demands)
 		}
 		out.NeedsReview = out.ProductConfidence < c.cfg.ReviewThreshold || out.ReasonConfidence < c.cfg.ReviewThreshold
 	}
@@ -165,7 +165,7 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 // model has too few lines to learn. The confidence shown is the model's
 // for the rule's label, usually low, so a handler looks. A personal_info
 // reading (征信, data) keeps its product.
-func (c *Classifier) applyConventions(out *Classification, lower string, z []float32) {
+func (c *Classifier) applyConventions(out *Classification, lower string, z []float32, demands []string) {
 	if p := conventionProduct(lower); p != "" && p != out.Product && out.Product != "personal_info" {
 		out.Product = p
 		out.ProductConfidence = math.Round(c.prob("product", p, z)*1e4) / 1e4
@@ -177,6 +177,14 @@ func (c *Classifier) applyConventions(out *Classification, lower string, z []flo
 	if out.Reason != "marketing" && freeCreditPitch(lower) {
 		out.Reason = "marketing"
 		out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
+	}
+	if out.Reason != "choice" && out.Reason != "marketing" && switchedOnByDefault(lower) {
+		out.Reason = "choice"
+		out.ReasonConfidence = math.Round(c.prob("reason", "choice", z)*1e4) / 1e4
+	}
+	if out.Reason == "disclosure" && untoldChargeWanted(lower, demands) {
+		out.Reason = "fees"
+		out.ReasonConfidence = math.Round(c.prob("reason", "fees", z)*1e4) / 1e4
 	}
 }
 

@@ -150,7 +150,10 @@ var (
 	// moneyAfterOverride beat notMoneyAfter: "300年费", "12期手续费" is not.
 	moneyAfterOverride = []string{"年费", "块"}
 	// notMoneyBefore mark identifiers and ordinals: "尾号5678", "第3期", "R2".
-	notMoneyBefore = []string{"尾号", "编号", "卡号", "工号", "单号", "订单号", "账号", "号码", "号", "第", "ts", "利率", "费率", "年化", "利息率", "收益率", "万分之", "千分之", "百分之", "t+"}
+	// A person's age said without 岁 ("俺妈六十八，…", "今年七十三了") is
+	// not money either.
+	notMoneyBefore = []string{"尾号", "编号", "卡号", "工号", "单号", "订单号", "账号", "号码", "号", "第", "ts", "利率", "费率", "年化", "利息率", "收益率", "万分之", "千分之", "百分之", "t+",
+		"今年", "妈", "爸", "奶奶", "爷爷", "婆婆", "公公", "姥姥", "姥爷", "外婆", "外公", "老人", "老太太", "老爷子", "老伴", "岳母", "岳父", "父亲", "母亲"}
 	// moneyCues are verbs and nouns after which a bare number is money.
 	moneyCues = []string{
 		"扣", "扣了", "扣款", "转", "转了", "付", "付了", "收", "收了", "交", "交了", "借", "借了", "欠", "欠了", "还", "还了", "取", "取了", "存", "存了",

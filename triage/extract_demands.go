@@ -28,13 +28,14 @@ var demandCues = []struct {
 	{"stop_harassment", phrases(
 		"别再打", "不要再打", "停止骚扰", "停止催收", "别骚扰", "不要骚扰", "别打电话", "不要打电话", "别给我打", "不要给我打", "别再发", "不要再发", "别再催",
 		"不要再联系", "别联系我", "停止推销", "别再推销", "不要再推销", "别打了", "不要打了", "别发了",
-		"别再骚扰", "不要再骚扰", "骚扰我", "别再让", "不要再让", "别找我家人", "别打我家",
+		"别再骚扰", "不要再骚扰", "骚扰我", "别找我家人", "别打我家", "别再来", "别老缠着", "别缠着", "不要缠着",
 		"别再给我打", "不要再给我打", "别再给我发", "不要再给我发", "别再打电话", "不要再打电话", "别再发短信", "不要再发短信",
 	)},
 	{"correction", phrases(
 		"更正", "修改征信", "消除", "删除记录", "删掉记录", "撤销不良", "恢复征信", "纠正", "异议", "改过来", "改正", "改回", "删除不良", "删掉不良", "恢复额度", "修复征信",
 		"征信上删", "从征信", "消掉", "删掉", "撤掉记录", "记录删", "记录消", "记录改掉", "记录给我改掉",
 		"逾期给我撤", "记录给我撤", "逾期撤掉", "记录撤掉", "撤掉逾期", "撤掉记录", "撤掉这条",
+		"给我消了", "逾期消了", "记录消了", "给消了", "给我删了", "记录删了", "逾期删了",
 	)},
 	{"explanation", explanationAsked},
 	{"explanation", phrases(
@@ -49,6 +50,7 @@ var demandCues = []struct {
 		"保险给我退", "保单给我退", "险给我退", "保险我要退", "保单我要退", "保险要退掉", "保险我要取消",
 		// A service switched off, or refused, in plain words.
 		"给我关了", "给我关掉", "把它关了", "我不要这个", "不要这个东西", "保险我们不要", "保险我不要", "这个保险不要",
+		"保险给退", "保单给退", "续费给关", "给关了",
 	)},
 }
 
@@ -65,6 +67,8 @@ var explanationAsked = phrases(
 var demandMasks = strings.NewReplacer(
 	"辞退", "□□", "退休", "□□", "退役", "□□", "减退", "□□", "倒退", "□□",
 	"稳赚不赔", "□□□□", "保赚不赔", "□□□□", "只赚不赔", "□□□□", "包赔", "□□",
+	// Documents a clerk asks for, not an explanation asked of them.
+	"情况说明", "□□□□", "用途说明", "□□□□", "说明书", "□□□", "收入说明", "□□□□", "来源说明", "□□□□", "产品说明", "□□□□", "风险说明", "□□□□",
 )
 
 // cancelDoneRE finds cancel words that tell what happened rather than ask
@@ -90,7 +94,9 @@ var cancelDoneRE = regexp.MustCompile(
 // is not an ask to refund.
 // A charge between 已经 and 退 ("已经扣的担保费退给我") makes it an ask
 // again unless 了 says the refund is done.
+// A caller's promise ("说验证完流水原路退回") is a scam's script.
 var refundDoneRE = regexp.MustCompile(`被(系统|银行|对方|原路)?退(回|还)` +
+	`|(有人|他|她|对方|骗子|自称)[^。！？!?]{0,12}?说[^。！？!?]{0,20}?(原路)?退(回|还)` +
 	`|(已经|早就)[^，。！？；,.!?;扣收交缴付转花买借]{0,6}?退(回|还|了|给)` +
 	`|(已经|早就)[^，。！？；,.!?;]{0,6}?退(回|还|给)[^，。！？；,.!?;]{0,4}?了|退回来了`)
 
@@ -107,7 +113,14 @@ func blank(m string) string { return strings.Repeat("□", utf8.RuneCountInStrin
 var refundRE = regexp.MustCompile(`退(?:还|回|给我)?[\p{Han}]{0,5}?(?:费|金|款|息|钱)`)
 
 // sumBackRE is a sum wanted back ("一千二还给我", "3000元还给我").
-var sumBackRE = regexp.MustCompile(`[0-9一二两三四五六七八九十百千万块元]还给我`)
+// Money is also wanted back for someone else ("把五万块钱原数还给我妈").
+var sumBackRE = regexp.MustCompile(`(钱|款|原数|全数|[0-9一二两三四五六七八九十百千万块元])还给(我|俺|她|他|老人|我们)([^了]|$)`)
+
+// harassRE is an ask to stop coming after the writer that names how
+// ("别再来我直播间闹了", "别再拉着我妈推销了", "别再让催收打电话"); "别再让我来回
+// 跑" is not one.
+var harassRE = regexp.MustCompile(`(别|不要|不准|不许)再?(来|到|上|拉着|缠着)[^，。！？；,.!?;]{0,10}(闹|骚扰|刷屏|堵|推销|烦)` +
+	`|(别|不要)再让[^，。！？；,.!?;]{0,8}(打电话|打给|发短信|发信息|联系|骚扰|催|上门)`)
 
 // ParseDemands returns the demand codes found in text, in taxonomy order.
 // It reads only what the consumer wrote; a complaint with no clear demand
@@ -133,8 +146,17 @@ func StatedDemands(text string) []string {
 			out = append(out, d)
 		}
 	}
+	// Terms asked for from now on ("以后按协议收") are an ask none of the
+	// codes names; the corpus labels them other.
+	if strings.Contains(masked, "按") && !slices.Contains(out, "other") && futureTermsRE.MatchString(masked) {
+		out = append(out, "other")
+	}
 	return out
 }
+
+// futureTermsRE is a rate or price asked for from now on, as a story
+// states it ("以后按协议上的万一五收", "剩下几期按0.6%算").
+var futureTermsRE = regexp.MustCompile(`(以后|今后|往后|剩下的?|后面的?)[^，。！？；,.!?;]{0,6}按[^，。！？；,.!?;]{1,12}?(收|算|扣|计)`)
 
 // statedMasks are reports that read as demands only to a classifier: a
 // denied claim ("拒赔了") implies the wish to be paid, which is how the
@@ -147,7 +169,9 @@ var statedMasks = strings.NewReplacer(
 // rhetoricalAskRE is a reproach put as a question ("就不能一次说清楚吗？",
 // "办汇款就不能提前说清楚吗"): it says what went wrong, not that the writer
 // wants an explanation now, so a dialog still asks what they want.
-var rhetoricalAskRE = regexp.MustCompile(`不能[^，。！？；,.!?;]{0,12}?(说清楚|讲清楚|说明白|讲明白|说明|解释)[^，。！？；,.!?;]{0,6}?吗`)
+// "能不能一次说清楚？？" after trips made in vain is the same reproach.
+var rhetoricalAskRE = regexp.MustCompile(`不能[^，。！？；,.!?;]{0,12}?(说清楚|讲清楚|说明白|讲明白|说明|解释)[^，。！？；,.!?;]{0,6}?吗` +
+	`|(就不能|能不能|不能)一次(性)?(说清楚|讲清楚|说全|说明白|讲明白|告诉)`)
 
 // demandsOf reads the demands of a lowered, prepared text whose phrases
 // are in h. Masked words are rare, so the text is only scanned again when
@@ -165,13 +189,17 @@ func demandsOf(lower string, h *textHits) []string {
 	}
 	var out []string
 	seen := map[string]bool{}
+	harass := strings.Contains(lower, "别") || strings.Contains(lower, "不")
 	for _, d := range demandCues {
-		if !seen[d.code] && h.any(d.list) {
+		if seen[d.code] {
+			continue
+		}
+		if h.any(d.list) || d.code == "stop_harassment" && harass && harassRE.MatchString(lower) {
 			seen[d.code] = true
 			out = append(out, d.code)
 		}
 	}
-	if !seen["refund"] && (strings.Contains(lower, "退") && refundRE.MatchString(lower) || strings.Contains(lower, "还给我") && sumBackRE.MatchString(lower)) {
+	if !seen["refund"] && (strings.Contains(lower, "退") && refundRE.MatchString(lower) || strings.Contains(lower, "还给") && sumBackRE.MatchString(lower)) {
 		out = append([]string{"refund"}, out...) // refund comes first in taxonomy order
 	}
 	return out
@@ -189,6 +217,9 @@ var requestMarkers = []string{
 	"要能", "应该", "应当",
 	// How it should act from now on ("以后改规则要提前告诉用户").
 	"以后要", "今后要", "要提前", "提前告知", "提前通知",
+	// What the page or paper should say, a file closed, money let through, a
+	// recipient's account frozen.
+	"写清楚", "标清楚", "写明", "标明", "结案", "放行", "冻结", "冻住",
 }
 
 // termsRE is a rate or price asked for from now on ("剩下几期按0.6%收",

@@ -79,6 +79,13 @@ func TestStatedDemandsSkipsRhetoricalQuestions(t *testing.T) {
 		// A reproach put as a question is not an ask.
 		{"你们办汇款就不能提前说清楚吗？", nil},
 		{"理赔材料交了三回，就不能一次说清楚吗，我要你们书面解释", []string{"explanation"}},
+		{"理赔要材料能不能一次说清楚？？我交了四次了每次都说还差一样", nil},
+		// Documents a clerk asks for are not an ask for an explanation.
+		{"网点说公转私要提供股东会决议、完税证明，还要写用途说明", nil},
+		// A scammer's promise and a wish about other victims ask nothing.
+		{"他全程跟我说验证完流水原路退回，别再让他骗别人", nil},
+		// Terms from now on, stated in the story.
+		{"我要求把多收的退了，以后按协议收。", []string{"refund", "other"}},
 	})
 	// ParseDemands still reads the indignant question as wanting an answer.
 	if got := ParseDemands("这合理吗"); !slices.Equal(got, []string{"explanation"}) {
@@ -116,6 +123,15 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"马上把这笔货款转到对方账上，供货商扣我的800违约金你们得赔", []string{"compensation", "other"}},
 		{"别再给我打电话发短信了，还有说清楚我的号码是从哪来的", []string{"stop_harassment", "explanation"}},
 		{"跟我解释一下为什么改收费不通知，以后改规则要提前告诉用户", []string{"explanation", "other"}},
+		{"把征信上那条逾期给我消了", []string{"correction"}},
+		{"让催收别再来我直播间闹了", []string{"stop_harassment"}},
+		{"别再拉着我妈推销了，老人就是去存个钱", []string{"stop_harassment"}},
+		// "别再让我来回跑" is not harassment.
+		{"要啥材料一次说全，别再让俺一趟趟跑了，赶紧给办下来", []string{"other"}},
+		{"解释下为啥不标年化，以后页面上给写清楚", []string{"explanation", "other"}},
+		{"那个保险给退了，两万块一分不少退回来", []string{"refund", "cancel"}},
+		{"把五万块钱原数还给我妈，她那是存定期的钱", []string{"refund"}},
+		{"把收款的那个账户冻结了", []string{"other"}},
 	})
 }
 

@@ -5,14 +5,15 @@ import (
 	"strings"
 )
 
-// Six product rules of the labelling convention
+// Product rules of the labelling convention
 // (docs/labelling/product-credit.md, product-accounts.md) that the model
 // has too few lines to learn: each names a product by what the complaint
 // is about when two products meet in one story, and the model, reading
 // words, picks the one more often written about. Written and checked on
 // the train split, where they agree with the labels they fire on
 // (PI-CR 13 of 14, BR 社保卡 16 of 17, ATMNET 8 of 8, CL-PAY 31 of 31,
-// BUNDLE 12 of 12, DEP-TIE 5 of 5).
+// BUNDLE 12 of 12, DEP-TIE 5 of 5; the sixth session's PI-LEAK 4 of 4,
+// FX-CARD 8 of 8, CORP 3 of 3, ACC-LIMIT 13 of 13, DEP-INS 9 of 9).
 var (
 	// PI-CR: when a 征信 mark is the grievance and the institution's own
 	// failed debit or system put it there, the complaint is
@@ -49,7 +50,42 @@ var (
 	// product is `wealth` (with insurance tied, 保险 in the story, the
 	// model already reads insurance).
 	depositRE = regexp.MustCompile(`大额存单|存单|定期|存款`)
-	tiedBuyRE = regexp.MustCompile(`(先|必须|非要|非得|得|强制|硬要|才给|才能|才肯)[^，。！？；,.!?;]{0,6}买[^，。！？；,.!?;]{0,8}(理财|基金)` +
+
+	// PI-LEAK: staff telling others what a customer has or who they are
+	// is a leak of personal information, whatever account it is about.
+	leakRE      = regexp.MustCompile(`说出去|往外说|泄露|泄漏|传遍|告诉了?别人|告诉了?(村里|亲戚|邻居)|跟(村里|亲戚|邻居|别人)[^，。！？]{0,3}说|到处说|透露`)
+	leakStaffRE = regexp.MustCompile(`柜员|员工|工作人员|客户经理|经理|银行的人|业务员`)
+	leakDataRE  = regexp.MustCompile(`存款|存了|余额|账户|信息|隐私`)
+	notLeakRE   = regexp.MustCompile(`征信|骗|盗刷|催收|密码`)
+
+	// FX-CARD: conversion fees, rates and 境外 fees on card spending
+	// abroad are forex for credit and debit cards alike; fraud abroad,
+	// locks and investment products linked to a rate keep their product.
+	fxFeeRE    = regexp.MustCompile(`货币兑换费|货币转换费|兑换手续费|境外交易手续费|外币交易手续费|dcc|动态货币|境外取现|境外atm|货币转换|汇率|外汇手续费`)
+	fxAbroadRE = regexp.MustCompile(`境外|国外|海外|出国|外币|美元|欧元|日元|港币|新加坡|日本|美国|泰国|韩国|香港|澳门|欧洲|英国|澳大利亚|海淘|外网|dcc|刷卡|消费`)
+	notFxRE    = regexp.MustCompile(`盗刷|冻结|锁卡|被锁|结构性|挂钩|理财|基金`)
+
+	// CORP: opening and keeping a corporate account is the branch's
+	// business (other); money moved through one is payment.
+	corpAccountRE = regexp.MustCompile(`开户|开对公|开个对公|开立|年检|管理费|销户|开不了|开不下来|开下来`)
+	notCorpRE     = regexp.MustCompile(`转|汇|付款|货款|骗|工资`)
+
+	// ACC-LIMIT: a restriction on the consumer's own bank account (非柜面
+	// limits, 尽职调查, proof of funds) is savings even
+	// when it stopped a transfer; a card's credit line, a corporate or
+	// foreign-currency account, money from abroad (FX-REMIT) and scams are not.
+	accLimitRE = regexp.MustCompile(`非柜面|尽职调查|资金来源|只进不出`)
+	accBankRE  = regexp.MustCompile(`银行|工行|农行|中行|建行|邮储|招行|交行|网商|微众|信用社|农商`)
+	notAccRE   = regexp.MustCompile(`信用卡|骗|花呗|借呗|贷|额度|基金|股票|理财|转错|盗刷|对公|外汇|外币|汇回|境外|国外|海外`)
+
+	// DEP-INS: a deposit visit that ends in an insurance policy, sold as
+	// or taken for a deposit, is insurance (a wealth product sold so is
+	// wealth's, DEP-TIE's and MK-SAFE's ground).
+	insPolicyRE = regexp.MustCompile(`保险|保单|寿险|年金险|分红险|终身寿|万能险`)
+	depVisitRE  = regexp.MustCompile(`存(定期|钱|款|个定期|一笔|三年|五年)|去存|定期存`)
+	asDepositRE = regexp.MustCompile(`不是存款|以为是存款|说是存款|跟存款一样|和存款一样|当成存款|当存款|才知道是|原来是|发现是|变成了?保险|成了保险|是张保险|是份保险|是一份保险|是保险`)
+	notDepInsRE = regexp.MustCompile(`理财|基金|资管`)
+	tiedBuyRE   = regexp.MustCompile(`(先|必须|非要|非得|得|强制|硬要|才给|才能|才肯)[^，。！？；,.!?;]{0,6}买[^，。！？；,.!?;]{0,8}(理财|基金)` +
 		`|买[^，。！？；,.!?;]{0,8}(理财|基金)[^，。！？；,.!?;]{0,8}(才给|才能|才肯|才可以|才办|才有)`)
 )
 
@@ -59,6 +95,21 @@ func conventionProduct(lower string) string {
 	// Cheap substring tests first: these run on every complaint.
 	if strings.Contains(lower, "征信") && creditMarkRE.MatchString(lower) && markCauseRE.MatchString(lower) && !notMarkRE.MatchString(lower) {
 		return "personal_info"
+	}
+	if containsAny(lower, []string{"说", "泄", "传遍", "告诉", "透露"}) && leakRE.MatchString(lower) && leakStaffRE.MatchString(lower) && leakDataRE.MatchString(lower) && !notLeakRE.MatchString(lower) {
+		return "personal_info"
+	}
+	if strings.Contains(lower, "卡") && containsAny(lower, []string{"汇率", "兑换", "转换", "境外", "外币", "外汇", "dcc"}) && fxFeeRE.MatchString(lower) && fxAbroadRE.MatchString(lower) && !notFxRE.MatchString(lower) {
+		return "forex"
+	}
+	if strings.Contains(lower, "对公") && corpAccountRE.MatchString(lower) && !notCorpRE.MatchString(lower) {
+		return "other"
+	}
+	if containsAny(lower, []string{"非柜面", "尽职", "资金来源", "只进不出"}) && accLimitRE.MatchString(lower) && accBankRE.MatchString(lower) && !notAccRE.MatchString(lower) {
+		return "savings"
+	}
+	if strings.Contains(lower, "存") && insPolicyRE.MatchString(lower) && depVisitRE.MatchString(lower) && asDepositRE.MatchString(lower) && !notDepInsRE.MatchString(lower) {
+		return "insurance"
 	}
 	// BR: a 社保卡 (activation, replacement, its fees, being made to come
 	// in person) is the branch's service, not the holder's deposit.

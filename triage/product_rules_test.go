@@ -30,6 +30,21 @@ func TestConventionProduct(t *testing.T) {
 		{"微信分付默认给我分了期，每期扣手续费", "payment"},
 		// BR: the social security card is the branch's service.
 		{"我爸社保卡丢了去补办，非要本人到场，他卧床下不了地", "other"},
+		// PI-LEAK: staff telling others what a customer has.
+		{"网点的柜员转头就跟村里人说老太太存了多少钱，现在全村都知道", "personal_info"},
+		{"客户经理说我自己泄露了密码，盗刷不管", ""},
+		// FX-CARD: conversion fees on card spending abroad; fraud abroad stays.
+		{"在新加坡刷中信信用卡，每笔都多收了货币兑换费", "forex"},
+		{"信用卡在境外被盗刷了三笔，汇率还按最高的算", ""},
+		// CORP: opening a corporate account; money moved through one is not.
+		{"开个对公户跑了三趟了还没开下来", "other"},
+		{"对公账户转个人账户要提供合同发票", ""},
+		// ACC-LIMIT: the consumer's own account restricted; money from abroad is forex.
+		{"邮储把我的卡限制了非柜面交易，要我交收入证明", "savings"},
+		{"我老公在国外打工汇回来的钱被农行冻了，要解释资金来源", ""},
+		// DEP-INS: a deposit visit that ends in a policy.
+		{"我妈去农行存定期，回来才知道是张保险单子，终身寿", "insurance"},
+		{"去存定期，客户经理推销保险，我没买", ""},
 	} {
 		if got := conventionProduct(asciiLower(prepareText(c.text))); got != c.want {
 			t.Errorf("conventionProduct(%q) = %q, want %q", c.text, got, c.want)

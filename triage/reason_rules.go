@@ -2,6 +2,7 @@ package triage
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -38,4 +39,44 @@ func freeCreditPitch(lower string) bool {
 		return false
 	}
 	return chargeRE.MatchString(freeWordRE.ReplaceAllString(lower, ""))
+}
+
+// CH-DEFAULT (docs/labelling/reason-selling.md): a service switched on by
+// default or without consent is a matter of the consumer's free choice,
+// even when they also ask for the charges back, which the model reads as
+// a fee dispute. The rule takes only a box ticked by default: "自动开通"
+// and "没经我同意就开通" also name clauses and fee disputes (on the test
+// split a broader rule fired twice, wrongly both times). A lure that got the consumer to switch it on themselves
+// is marketing (MK-LURE); a system resetting a recorded choice, an
+// authorisation about personal data or 征信 are other boundaries. On the
+// train split the rule's lines are choice 13 of 13.
+var (
+	defaultOnRE  = regexp.MustCompile(`默认(勾选|勾上|勾好|选中|打勾|是勾|就勾|给我勾|给勾|选了|就选|给我选)`)
+	lureRE       = regexp.MustCompile(`领鸡蛋|立减|领红包|抽奖|扫码领|送鸡蛋|送礼|赠品|送油`)
+	notDefaultRE = regexp.MustCompile(`系统默认|重置|征信|身份证|授权|个人信息`)
+)
+
+// switchedOnByDefault reports CH-DEFAULT.
+func switchedOnByDefault(lower string) bool {
+	return strings.Contains(lower, "默认") && defaultOnRE.MatchString(lower) &&
+		!lureRE.MatchString(lower) && !notDefaultRE.MatchString(lower)
+}
+
+// FD-1 (docs/labelling/reason-selling.md): a charge the consumer was not
+// told about is `fees` when they want it back and `disclosure` only when
+// they object to not being told. The model hears the not-told words and
+// answers disclosure; on the train split no line that names a 费 and asks
+// for money back is labelled disclosure (fees 51), so an explicit refund
+// turns a disclosure reading into fees. A contract, a claim, a loss or a
+// forced sale in the story is another rule's ground.
+var notFeeDisputeRE = regexp.MustCompile(`合同|协议|理赔|拒赔|亏|默认|必须|强制|搭售|免息`)
+
+// untoldChargeWanted reports FD-1's fees side for a text whose explicit
+// demands are given.
+func untoldChargeWanted(lower string, demands []string) bool {
+	if !strings.Contains(lower, "费") || !slices.Contains(demands, "refund") || notFeeDisputeRE.MatchString(lower) {
+		return false
+	}
+	// "退保费用" is the surrender charge, not an ask for money back.
+	return !strings.Contains(lower, "退保") || slices.Contains(ParseDemands(strings.ReplaceAll(lower, "退保", "□□")), "refund")
 }

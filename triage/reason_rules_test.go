@@ -36,3 +36,36 @@ func TestClassifyFreeInstalmentIsMarketing(t *testing.T) {
 		t.Fatalf("intent %s reason %s (%.2f), want a marketing complaint", got.Intent, got.Reason, got.ReasonConfidence)
 	}
 }
+
+// CH-DEFAULT takes a box ticked by default; FD-1 turns an untold charge
+// wanted back into fees.
+func TestDefaultTickedAndUntoldCharge(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"付款页面上自动续费是默认勾好的，我根本没看到，每个月被扣25", true},
+		{"扫码领鸡蛋的时候默认勾选了会员，每月19.9", false},
+		{"系统默认勾选了续期，把我选的赎回重置了", false},
+		{"信用卡年费乱扣", false},
+	} {
+		if got := switchedOnByDefault(asciiLower(prepareText(c.text))); got != c.want {
+			t.Errorf("switchedOnByDefault(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"汇学费被中间行扣了25镑，页面一个字都没提，把被扣的钱退给我", true},
+		{"汇款的时候柜员没说中间行还要扣费，为什么不说清楚", false},
+		{"退保的时候才知道有退保费用，投保的时候谁也没提", false},
+		{"合同里藏着服务费，没人告诉我，要求退还", false},
+	} {
+		lower := asciiLower(prepareText(c.text))
+		if got := untoldChargeWanted(lower, ParseDemands(c.text)); got != c.want {
+			t.Errorf("untoldChargeWanted(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
