@@ -203,7 +203,10 @@ func (e *Engine) intakeAnswer(t *turn, text string, c triage.Classification) {
 	// The same words sent again after their answer are the consumer's
 	// answer to the form, not the question again: answering them twice
 	// would loop.
-	if looksLikeQuestion(text, c) && !e.parses(t, slot, text) && text != st.Aside {
+	// A story asked for and told with an indignant question mark ("销户要我
+	// 跑一千多公里？") is the story: the consumer is complaining, not asking.
+	story := slot == slotDescription && c.Intent == "complaint" && utf8.RuneCountInString(text) >= minStoryRunes
+	if looksLikeQuestion(text, c) && !story && !e.parses(t, slot, text) && text != st.Aside {
 		st.Aside = text
 		e.answer(t, text, false)
 		e.askNext(t, "我们接着刚才的投诉：")

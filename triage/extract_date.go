@@ -83,6 +83,9 @@ var dateRules = []dateRule{
 		}
 		return ymd(first.Year(), int(first.Month()), day, now)
 	}},
+	// 国庆节后, 腊月底, 去年春节 (extract_date_festivals.go), before the bare
+	// year, which would read 今年六一八 as an age
+	{festivalNeed, false, festivalRE, resolveFestival},
 	// 去年, 前年, 今年年初 (after the month rules, which take 去年10月)
 	// A number right after a bare year is an age ("我妈今年七十二了",
 	// "去年才18岁"), not a date: the match fails and a later date counts.
@@ -153,6 +156,45 @@ var dateRules = []dateRule{
 			return t.AddDate(-n, 0, 0), true
 		}
 	}},
+	// 这一个礼拜, 这半个月, 最近三个月, 近一年: a stretch of time up to
+	// now resolves to its start, as 上个月 does to its first day.
+	{"这近", false, regexp.MustCompile(`(?:这|最近|近)\s*(` + datePatN[1:len(datePatN)-1] + `|半|几)\s*(?:个)?\s*(?:多)?\s*(天|日|周|星期|礼拜|月|年)`), func(m []string, now time.Time) (time.Time, bool) {
+		n := 3 // 几
+		switch m[1] {
+		case "半":
+			n = 0
+		case "几":
+		default:
+			if n = smallNum(m[1]); n <= 0 {
+				return time.Time{}, false
+			}
+		}
+		t := midnight(now)
+		switch m[2] {
+		case "天", "日":
+			return t.AddDate(0, 0, -max(n, 1)), true
+		case "周", "星期", "礼拜":
+			if n == 0 {
+				return t.AddDate(0, 0, -3), true
+			}
+			return t.AddDate(0, 0, -7*n), true
+		case "月":
+			if n == 0 {
+				return t.AddDate(0, 0, -15), true
+			}
+			return t.AddDate(0, -n, 0), true
+		default:
+			if n == 0 {
+				return t.AddDate(0, -6, 0), true
+			}
+			return t.AddDate(-n, 0, 0), true
+		}
+	}},
+	// 前几天, 这两天, 前些日子: a few days back.
+	{"几两些", false, regexp.MustCompile(`(?:前|这|最近)\s*(几|两|些)\s*(?:天|日子)`), func(m []string, now time.Time) (time.Time, bool) {
+		back := map[string]int{"几": 3, "两": 2, "些": 7}[m[1]]
+		return midnight(now).AddDate(0, 0, -back), true
+	}},
 	// 今天, 昨天, 前天, 大前天, 昨晚, 今早, 刚才
 	{"前昨今天晚早刚儿", false, regexp.MustCompile(`大前天|前天|昨天|昨日|昨晚|昨儿|今天|今日|今早|今晚|今儿|刚才|刚刚`), func(m []string, now time.Time) (time.Time, bool) {
 		t := midnight(now)
@@ -174,8 +216,6 @@ var dateRules = []dateRule{
 		}
 		return t, true
 	}},
-	// 国庆节后, 腊月底, 去年春节 (extract_date_festivals.go)
-	{festivalNeed, false, festivalRE, resolveFestival},
 	// 15号 on its own: a day of this month, or last month if still ahead.
 	{"日号", true, regexp.MustCompile(`(^|[^\d编尾账单工卡第号])` + datePatN + `\s*[日号]([^\d线楼门窗柜机床位房院店码内后之以期到起]|$)`), func(m []string, now time.Time) (time.Time, bool) {
 		day := smallNum(m[2])
@@ -198,7 +238,7 @@ var partOfDayHours = map[string]int{"早上": 8, "早晨": 8, "上午": 10, "中
 // reads as an impossible date (2月30日) hides the shorter matches inside
 // it, so "30日" alone is not taken from it.
 func findDate(text string, now time.Time) (time.Time, bool) {
-	if !strings.ContainsAny(text, "年月日号天周星拜前刚晚早-/."+festivalNeed) {
+	if !strings.ContainsAny(text, "年月日号天周星拜前刚晚早这近些-/."+festivalNeed) {
 		return time.Time{}, false // most messages: skip the regexps
 	}
 	type match struct {

@@ -27,7 +27,8 @@ var festivals = map[string]struct {
 }{
 	"元旦": {month: 1, day: 1}, "五一": {month: 5, day: 1}, "劳动节": {month: 5, day: 1},
 	"清明": {month: 4, day: 4}, "国庆": {month: 10, day: 1}, "十一长假": {month: 10, day: 1}, "十一假期": {month: 10, day: 1},
-	"双十一": {month: 11, day: 11}, "双11": {month: 11, day: 11},
+	"双十一": {month: 11, day: 11}, "双11": {month: 11, day: 11}, "双十二": {month: 12, day: 12}, "双12": {month: 12, day: 12},
+	"六一八": {month: 6, day: 18}, "618": {month: 6, day: 18},
 	"春节": {lunar: "春节"}, "过年": {lunar: "春节"}, "除夕": {lunar: "春节", offset: -1}, "大年三十": {lunar: "春节", offset: -1},
 	"年三十": {lunar: "春节", offset: -1}, "正月": {lunar: "春节", offset: 7}, "腊月": {lunar: "春节", offset: -10},
 	"元宵": {lunar: "春节", offset: 14}, "中秋": {lunar: "中秋"}, "端午": {lunar: "端午"},
@@ -35,10 +36,10 @@ var festivals = map[string]struct {
 
 // festivalRE reads a festival, an optional year before it and an optional
 // "before/after" or part after it.
-var festivalRE = regexp.MustCompile(`(去年|前年|今年)?\s*(国庆|十一长假|十一假期|元旦|五一|劳动节|春节|过年|除夕|大年三十|年三十|正月|腊月|元宵|中秋|端午|清明|双十一|双11)节?\s*(前后|期间|之前|以前|之后|以后|前|后|底|初|里)?`)
+var festivalRE = regexp.MustCompile(`(去年|前年|今年)?\s*(国庆|十一长假|十一假期|元旦|五一|劳动节|春节|过年|除夕|大年三十|年三十|正月|腊月|元宵|中秋|端午|清明|双十一|双11|双十二|双12|六一八|618)节?\s*(前后|期间|之前|以前|之后|以后|前|后|底|初|里)?`)
 
 // festivalNeed are characters one of which a festival's words contain.
-const festivalNeed = "庆旦五劳春年除正腊宵秋午明双"
+const festivalNeed = "庆旦五劳春年除正腊宵秋午明双八8"
 
 // resolveFestival turns a festivalRE match into the latest such date not
 // after now, or the one of the year named.
