@@ -67,6 +67,8 @@ var explanationAsked = phrases(
 var demandMasks = strings.NewReplacer(
 	"辞退", "□□", "退休", "□□", "退役", "□□", "减退", "□□", "倒退", "□□",
 	"稳赚不赔", "□□□□", "保赚不赔", "□□□□", "只赚不赔", "□□□□", "包赔", "□□",
+	// "取消掉" cancels; its 消掉 is not a record removed.
+	"取消掉", "取消□",
 	// Documents a clerk asks for, not an explanation asked of them.
 	"情况说明", "□□□□", "用途说明", "□□□□", "说明书", "□□□", "收入说明", "□□□□", "来源说明", "□□□□", "产品说明", "□□□□", "风险说明", "□□□□",
 )
@@ -99,6 +101,10 @@ var refundDoneRE = regexp.MustCompile(`被(系统|银行|对方|原路)?退(回|
 	`|(有人|他|她|对方|骗子|自称)[^。！？!?]{0,12}?说[^。！？!?]{0,20}?(原路)?退(回|还)` +
 	`|(已经|早就)[^，。！？；,.!?;扣收交缴付转花买借]{0,6}?退(回|还|了|给)` +
 	`|(已经|早就)[^，。！？；,.!?;]{0,6}?退(回|还|给)[^，。！？；,.!?;]{0,4}?了|退回来了`)
+
+// scamPromiseRE is a scammer's bait ("接到个电话说是快递理赔客服，说我快递丢
+// 了要赔我钱"): what the caller promised, not what the writer asks.
+var scamPromiseRE = regexp.MustCompile(`(电话|骗子|冒充|假)[^。！？!?]{0,30}说[^。！？!?]{0,16}(赔|退)`)
 
 // cancelWords are the words cancelDoneRE looks around; it runs only on the
 // texts that have one.
@@ -138,6 +144,11 @@ func StatedDemands(text string) []string {
 	masked := statedMasks.Replace(demandMasks.Replace(lower))
 	if strings.Contains(masked, "不能") {
 		masked = rhetoricalAskRE.ReplaceAllStringFunc(masked, blank)
+	}
+	// Only in a story: an answer to "what do you want" may well start
+	// with what was said on the phone ("电话里说免息就得按免息来，手续费全退给我").
+	if strings.Contains(masked, "说") && strings.ContainsAny(masked, "电骗冒假") {
+		masked = scamPromiseRE.ReplaceAllStringFunc(masked, blank)
 	}
 	h := scanPhrases(masked)
 	var out []string

@@ -84,6 +84,7 @@ func TestStatedDemandsSkipsRhetoricalQuestions(t *testing.T) {
 		{"网点说公转私要提供股东会决议、完税证明，还要写用途说明", nil},
 		// A scammer's promise and a wish about other victims ask nothing.
 		{"他全程跟我说验证完流水原路退回，别再让他骗别人", nil},
+		{"上周接到个电话说是快递理赔客服，说我快递丢了要赔我钱，我就转了8000过去", nil},
 		// Terms from now on, stated in the story.
 		{"我要求把多收的退了，以后按协议收。", []string{"refund", "other"}},
 	})
@@ -132,6 +133,7 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"那个保险给退了，两万块一分不少退回来", []string{"refund", "cancel"}},
 		{"把五万块钱原数还给我妈，她那是存定期的钱", []string{"refund"}},
 		{"把收款的那个账户冻结了", []string{"other"}},
+		{"电话里说免息就得按免息来，手续费全退给我。剩下几期我也不分了，给我取消掉。", []string{"refund", "cancel"}},
 	})
 }
 
