@@ -96,7 +96,7 @@ func conventionProduct(lower string) string {
 	if strings.Contains(lower, "征信") && creditMarkRE.MatchString(lower) && markCauseRE.MatchString(lower) && !notMarkRE.MatchString(lower) {
 		return "personal_info"
 	}
-	if containsAny(lower, []string{"说", "泄", "传遍", "告诉", "透露"}) && leakRE.MatchString(lower) && leakStaffRE.MatchString(lower) && leakDataRE.MatchString(lower) && !notLeakRE.MatchString(lower) {
+	if containsAny(lower, []string{"说出去", "往外说", "泄", "传遍", "告诉了", "告诉别人", "告诉村里", "告诉亲戚", "告诉邻居", "到处说", "透露", "跟村里", "跟亲戚", "跟邻居", "跟别人"}) && leakRE.MatchString(lower) && leakStaffRE.MatchString(lower) && leakDataRE.MatchString(lower) && !notLeakRE.MatchString(lower) {
 		return "personal_info"
 	}
 	if strings.Contains(lower, "卡") && containsAny(lower, []string{"汇率", "兑换", "转换", "境外", "外币", "外汇", "dcc"}) && fxFeeRE.MatchString(lower) && fxAbroadRE.MatchString(lower) && !notFxRE.MatchString(lower) {
