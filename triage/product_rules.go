@@ -13,7 +13,7 @@ import (
 // the train split, where they agree with the labels they fire on
 // (PI-CR 13 of 14, BR 社保卡 16 of 17, ATMNET 8 of 8, CL-PAY 31 of 31,
 // BUNDLE 12 of 12, DEP-TIE 5 of 5; the sixth session's PI-LEAK 4 of 4,
-// FX-CARD 8 of 8, CORP 3 of 3, ACC-LIMIT 13 of 13, DEP-INS 9 of 9).
+// STAFF-LOAN 1 of 1, FX-CARD 8 of 8, CORP 3 of 3, ACC-LIMIT 13 of 13, DEP-INS 9 of 9).
 var (
 	// PI-CR: when a 征信 mark is the grievance and the institution's own
 	// failed debit or system put it there, the complaint is
@@ -58,6 +58,12 @@ var (
 	leakDataRE  = regexp.MustCompile(`存款|存了|余额|账户|信息|隐私`)
 	notLeakRE   = regexp.MustCompile(`征信|骗|盗刷|催收|密码`)
 
+	// STAFF-LOAN: a bank employee borrowing money from a customer is the
+	// employee's private conduct, the branch's business (BR) and reason
+	// other (O1), not a loan the bank made; an insurer's agent is left to
+	// the model.
+	staffLoanRE = regexp.MustCompile(`(客户经理|员工|柜员|行长|工作人员|理财经理|大堂经理|信贷员)[^。！？]{0,20}(找我借|向我借|跟我借|借了我|问我借)`)
+
 	// FX-CARD: conversion fees, rates and 境外 fees on card spending
 	// abroad are forex for credit and debit cards alike; fraud abroad,
 	// locks and investment products linked to a rate keep their product.
@@ -98,6 +104,9 @@ func conventionProduct(lower string) string {
 	}
 	if containsAny(lower, []string{"说出去", "往外说", "泄", "传遍", "告诉了", "告诉别人", "告诉村里", "告诉亲戚", "告诉邻居", "到处说", "透露", "跟村里", "跟亲戚", "跟邻居", "跟别人"}) && leakRE.MatchString(lower) && leakStaffRE.MatchString(lower) && leakDataRE.MatchString(lower) && !notLeakRE.MatchString(lower) {
 		return "personal_info"
+	}
+	if staffLoan(lower) {
+		return "other"
 	}
 	if strings.Contains(lower, "卡") && containsAny(lower, []string{"汇率", "兑换", "转换", "境外", "外币", "外汇", "dcc"}) && fxFeeRE.MatchString(lower) && fxAbroadRE.MatchString(lower) && !notFxRE.MatchString(lower) {
 		return "forex"
@@ -141,6 +150,11 @@ func forcedInsurance(lower string) bool {
 // tiedDeposit is DEP-TIE: a deposit tied to buying a wealth product.
 func tiedDeposit(lower string) bool {
 	return strings.Contains(lower, "买") && !strings.Contains(lower, "保险") && depositRE.MatchString(lower) && tiedBuyRE.MatchString(lower)
+}
+
+// staffLoan is STAFF-LOAN: a bank employee borrowing from a customer.
+func staffLoan(lower string) bool {
+	return strings.Contains(lower, "借") && staffLoanRE.MatchString(lower) && !strings.Contains(lower, "保险")
 }
 
 // tiedSale is the convention's CH-TIE (docs/labelling/reason-selling.md):

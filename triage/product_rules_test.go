@@ -33,6 +33,9 @@ func TestConventionProduct(t *testing.T) {
 		// PI-LEAK: staff telling others what a customer has.
 		{"网点的柜员转头就跟村里人说老太太存了多少钱，现在全村都知道", "personal_info"},
 		{"客户经理说我自己泄露了密码，盗刷不管", ""},
+		// STAFF-LOAN: an employee's private borrowing is the branch's business.
+		{"民生银行的客户经理以家里急用为由找我借了五万，现在人离职了", "other"},
+		{"保险业务员找我借了两万不还", ""},
 		// FX-CARD: conversion fees on card spending abroad; fraud abroad stays.
 		{"在新加坡刷中信信用卡，每笔都多收了货币兑换费", "forex"},
 		{"信用卡在境外被盗刷了三笔，汇率还按最高的算", ""},
@@ -61,6 +64,7 @@ func TestClassifyAppliesConventionProduct(t *testing.T) {
 		{"借个钱还非要我买保险，不勾那个意外险就不给放款，保费每期从还款里扣", "insurance"},
 		{"京东白条晚还了几天，催收就打电话到我单位和老家", "payment"},
 		{"想存个大额存单，银行非要我先买五万理财才给办", "wealth"},
+		{"光大银行的客户经理小吴前年说家里急用钱找我借了三万，到现在一分没还，支行说是他个人的事", "other"},
 	} {
 		got := c.ClassifyOffline(c2.text, testNow)
 		if got.Intent != "complaint" || got.Product != c2.want {
