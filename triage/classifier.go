@@ -182,6 +182,10 @@ func (c *Classifier) applyConventions(out *Classification, lower string, z []flo
 		out.Reason = "choice"
 		out.ReasonConfidence = math.Round(c.prob("reason", "choice", z)*1e4) / 1e4
 	}
+	if out.Reason != "facilities" && systemFailedDebit(lower) {
+		out.Reason = "facilities"
+		out.ReasonConfidence = math.Round(c.prob("reason", "facilities", z)*1e4) / 1e4
+	}
 	if out.Reason != "other" && staffLoan(lower) {
 		out.Reason = "other"
 		out.ReasonConfidence = math.Round(c.prob("reason", "other", z)*1e4) / 1e4

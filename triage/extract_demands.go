@@ -128,6 +128,10 @@ var sumBackRE = regexp.MustCompile(`(钱|款|原数|全数|[0-9一二两三四�
 var harassRE = regexp.MustCompile(`(别|不要|不准|不许)再?(来|到|上|拉着|缠着)[^，。！？；,.!?;]{0,10}(闹|骚扰|刷屏|堵|推销|烦)` +
 	`|(别|不要)再让[^，。！？；,.!?;]{0,8}(打电话|打给|发短信|发信息|联系|骚扰|催|上门)`)
 
+// tellMeRE asks to be told where, why, how or who ("告诉我他们从哪弄到我的信
+// 息"); "告诉我" alone is mostly a report ("客服告诉我要等三天").
+var tellMeRE = regexp.MustCompile(`告诉我[^，。！？；,.!?;]{0,6}?(从哪|哪来|哪里来|哪弄|为什么|为啥|凭什么|怎么回事|是谁|谁给)`)
+
 // ParseDemands returns the demand codes found in text, in taxonomy order.
 // It reads only what the consumer wrote; a complaint with no clear demand
 // yields none, and the caller decides whether that means "other".
@@ -153,7 +157,7 @@ func StatedDemands(text string) []string {
 	h := scanPhrases(masked)
 	var out []string
 	for _, d := range demandsOf(masked, h) { // already masked: no second scan
-		if d != "explanation" || h.any(explanationAsked) {
+		if d != "explanation" || h.any(explanationAsked) || strings.Contains(masked, "告诉我") && tellMeRE.MatchString(masked) {
 			out = append(out, d)
 		}
 	}
@@ -205,7 +209,8 @@ func demandsOf(lower string, h *textHits) []string {
 		if seen[d.code] {
 			continue
 		}
-		if h.any(d.list) || d.code == "stop_harassment" && harass && harassRE.MatchString(lower) {
+		if h.any(d.list) || d.code == "stop_harassment" && harass && harassRE.MatchString(lower) ||
+			d.code == "explanation" && strings.Contains(lower, "告诉我") && tellMeRE.MatchString(lower) {
 			seen[d.code] = true
 			out = append(out, d.code)
 		}

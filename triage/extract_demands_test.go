@@ -133,6 +133,7 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"那个保险给退了，两万块一分不少退回来", []string{"refund", "cancel"}},
 		{"把五万块钱原数还给我妈，她那是存定期的钱", []string{"refund"}},
 		{"把收款的那个账户冻结了", []string{"other"}},
+		{"告诉我他们从哪弄到我的信息，以后别再打了", []string{"stop_harassment", "explanation"}},
 		{"电话里说免息就得按免息来，手续费全退给我。剩下几期我也不分了，给我取消掉。", []string{"refund", "cancel"}},
 	})
 }

@@ -80,3 +80,22 @@ func untoldChargeWanted(lower string, demands []string) bool {
 	// "退保费用" is the surrender charge, not an ask for money back.
 	return !strings.Contains(lower, "退保") || slices.Contains(ParseDemands(strings.ReplaceAll(lower, "退保", "□□")), "refund")
 }
+
+// F1 (docs/labelling/reason-handling.md): an automatic repayment or
+// debit that failed because of the institution's system (升级, 故障, bug)
+// is a failure of its facilities, whatever the consumer then suffered
+// (a 征信 mark, penalty interest), which the model reads as disclosure or
+// rules. A rule the system enforced (风控, 按规定) is the rule's ground.
+// On the train split the rule's lines are facilities 3 of 3.
+var (
+	systemFaultRE = regexp.MustCompile(`系统(升级|故障|问题|出错|bug|错误|维护|出了问题|出问题|原因|异常)`)
+	debitFailedRE = regexp.MustCompile(`没扣成|扣款失败|没扣|扣失败|没有扣|没能扣|未扣|没划|没还上|没成功`)
+	repaymentRE   = regexp.MustCompile(`自动还款|自动扣|代扣|还款`)
+	notFacilityRE = regexp.MustCompile(`风控|按规定|规定`)
+)
+
+// systemFailedDebit reports F1 for a failed automatic debit.
+func systemFailedDebit(lower string) bool {
+	return strings.Contains(lower, "系统") && systemFaultRE.MatchString(lower) && debitFailedRE.MatchString(lower) &&
+		repaymentRE.MatchString(lower) && !notFacilityRE.MatchString(lower)
+}

@@ -69,3 +69,20 @@ func TestDefaultTickedAndUntoldCharge(t *testing.T) {
 		}
 	}
 }
+
+// F1: an automatic debit the institution's system failed is facilities.
+func TestSystemFailedDebit(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"8月中信系统升级，自动还款没扣成，也没人通知我，征信上多了一条逾期记录", true},
+		{"自动还款没扣成，因为我卡里钱不够", false},
+		{"风控系统判定异常，自动还款没扣成", false},
+	} {
+		if got := systemFailedDebit(asciiLower(prepareText(c.text))); got != c.want {
+			t.Errorf("systemFailedDebit(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
