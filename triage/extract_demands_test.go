@@ -134,6 +134,7 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"把五万块钱原数还给我妈，她那是存定期的钱", []string{"refund"}},
 		{"把收款的那个账户冻结了", []string{"other"}},
 		{"告诉我他们从哪弄到我的信息，以后别再打了", []string{"stop_harassment", "explanation"}},
+		{"不赔那这保险我退了，三年保费全退给我", []string{"refund", "cancel"}},
 		{"电话里说免息就得按免息来，手续费全退给我。剩下几期我也不分了，给我取消掉。", []string{"refund", "cancel"}},
 	})
 }

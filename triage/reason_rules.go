@@ -19,7 +19,7 @@ import (
 // sold as "零费率" that charges a service fee is a charge dispute (fees),
 // so the text must name credit (分期, 贷, 借, a card, 花呗 …).
 var (
-	freeClaimRE = regexp.MustCompile(`(?:说|讲|强调|宣传|承诺|号称|告诉|介绍|推销|推荐|广告|写着|传单|搞什么|骗)[^。！？!?]{0,24}?` + freeWords)
+	freeClaimRE = regexp.MustCompile(`(?:说|讲|强调|宣传|承诺|号称|告诉|介绍|推销|推荐|广告|写着|传单|搞什么|骗|一口一个)[^。！？!?]{0,24}?` + freeWords)
 	freeWordRE  = regexp.MustCompile(freeWords)
 	chargeRE    = regexp.MustCompile(`手续费|利息|分期费|服务费|费用|年化`)
 	contractRE  = regexp.MustCompile(`合同|协议|条款`)
