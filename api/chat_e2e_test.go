@@ -645,6 +645,14 @@ func TestChatAnswersThatMustNotDerailTheForm(t *testing.T) {
 		t.Fatalf("the same words were answered as a question twice: %+v", o)
 	}
 
+	// A story that denies a mistake ("我从来没填错过地址") is no correction
+	// of the form: it is the story, and the form goes on.
+	c, _ = e.dial(t, "")
+	untilAsked(t, c, "交通银行把我的信用卡帐单寄到别人家去了", "description")
+	if o := last(c.say("楼下邻居拿着一封交行信用卡对账单来找我，上面有我的姓名、卡号后四位和消费明细，地址写的是他家门牌号，我从来没填错过地址。")); o.Expecting == "" || o.Expecting == "description" {
+		t.Fatalf("the story was taken for an edit and asked for again: %+v", o)
+	}
+
 	// A story told with an indignant question mark is the story asked for.
 	c, _ = e.dial(t, "")
 	untilAsked(t, c, "东方财富销个户也太难了吧", "description")

@@ -386,9 +386,18 @@ var editNameRE = regexp.MustCompile(`(?:是|为|成)\s*([\p{Han}]{2,4})`)
 
 var editRE = regexp.MustCompile(`写错|填错|说错|搞错|弄错|改成|改为|改一下|更正|不对，|不对,|应该是|不是.{1,12}是`)
 
+// notEditRE is a denial inside a story ("我从来没填错过地址"), not a
+// correction of the form.
+var notEditRE = regexp.MustCompile(`(没|没有|不会|不可能|从来没|从没)[过了]?(写错|填错|说错|搞错|弄错)`)
+
+// maxEditRunes is the length above which a message is a story, not a
+// correction: "机构写错了，是建设银行" is short, and a long story that says
+// "柜员把名字写错了" is telling what happened.
+const maxEditRunes = 50
+
 // tryEdit applies corrections like "机构写错了，是建设银行" at any point.
 func (e *Engine) tryEdit(t *turn, text string, c triage.Classification) bool {
-	if !editRE.MatchString(text) {
+	if utf8.RuneCountInString(text) > maxEditRunes || !editRE.MatchString(notEditRE.ReplaceAllString(text, "")) {
 		return false
 	}
 	f := &t.st().Form
@@ -401,7 +410,7 @@ func (e *Engine) tryEdit(t *turn, text string, c triage.Classification) bool {
 	switch {
 	case containsAny(norm, "手机", "电话", "号码"):
 		if p, ok := triage.ParsePhone(text); ok {
-			f.Phone, changed = p, true
+			f.Phone, changed = p, p != f.Phone
 			f.fill(slotPhone)
 		}
 	case containsAny(norm, "金额", "钱", "元", "块"):
@@ -414,12 +423,13 @@ func (e *Engine) tryEdit(t *turn, text string, c triage.Classification) bool {
 		}
 	case containsAny(norm, "时间", "日期", "号", "月"):
 		if d, ok := triage.ParseDate(after, t.now); ok {
-			f.OccurredAt, changed = d.Format("2006-01-02"), true
+			v := d.Format("2006-01-02")
+			f.OccurredAt, changed = v, v != f.OccurredAt
 			f.fill(slotOccurredAt)
 		}
 	case containsAny(norm, "名字", "姓名"):
 		if m := editNameRE.FindStringSubmatch(text); m != nil {
-			f.Name, changed = m[1], true
+			f.Name, changed = m[1], m[1] != f.Name
 			f.fill(slotName)
 		}
 	case containsAny(norm, "类别", "类型", "分类", "种类", "原因", "业务"):
@@ -432,7 +442,9 @@ func (e *Engine) tryEdit(t *turn, text string, c triage.Classification) bool {
 	}
 	if !changed {
 		// "机构写错了，是建设银行" or just "不是工行，是建行".
-		if inst := lastInstitution(text); inst != "" {
+		// The same institution again changes nothing: the message is then
+		// read as the answer it also is, so the form cannot loop on it.
+		if inst := lastInstitution(text); inst != "" && inst != f.Institution {
 			f.Institution, changed = inst, true
 			f.fill(slotInstitution)
 		}

@@ -18,6 +18,8 @@ var demandCues = []struct {
 	{"refund", phrases(
 		"退款", "退钱", "退回", "退还", "返还", "退费", "把钱退", "钱退", "还我钱", "还我的钱", "要回来", "钱要回", "要回钱", "追回", "拿回", "退给我", "退我",
 		"全额退", "退掉", "退多收", "退差价", "把钱还", "钱还给我", "给我退", "退保费", "退手续费", "退年费", "免了", "减免", "免掉", "撤销扣款", "冲正", "退了", "调回", "退回来",
+		// Cantonese: 退返 (give back).
+		"退返",
 	)},
 	{"compensation", phrases(
 		"赔偿", "赔钱", "补偿", "赔给我", "赔我", "承担损失", "承担责任", "负责任", "负责到底", "损失由", "该赔", "应该赔", "要赔", "按合同赔", "精神损失",
@@ -126,6 +128,7 @@ var sumBackRE = regexp.MustCompile(`(钱|款|原数|全数|[0-9一二两三四�
 // ("别再来我直播间闹了", "别再拉着我妈推销了", "别再让催收打电话"); "别再让我来回
 // 跑" is not one.
 var harassRE = regexp.MustCompile(`(别|不要|不准|不许)再?(来|到|上|拉着|缠着)[^，。！？；,.!?;]{0,10}(闹|骚扰|刷屏|堵|推销|烦)` +
+	`|(别|不要|不准|不许)再?(给|往|跟)[^，。！？；,.!?;]{1,10}(打电话|发短信|发信息)` +
 	`|(别|不要)再让[^，。！？；,.!?;]{0,8}(打电话|打给|发短信|发信息|联系|骚扰|催|上门)`)
 
 // tellMeRE asks to be told where, why, how or who ("告诉我他们从哪弄到我的信
@@ -161,13 +164,19 @@ func StatedDemands(text string) []string {
 			out = append(out, d)
 		}
 	}
-	// Terms asked for from now on ("以后按协议收") are an ask none of the
-	// codes names; the corpus labels them other.
-	if strings.Contains(masked, "按") && !slices.Contains(out, "other") && futureTermsRE.MatchString(masked) {
+	// Terms asked for from now on ("以后按协议收") and a member of staff to
+	// be disciplined ("那个理财经理也要处理") are asks none of the codes
+	// names; the corpus labels them other.
+	if !slices.Contains(out, "other") && (strings.Contains(masked, "按") && futureTermsRE.MatchString(masked) ||
+		containsAny(masked, []string{"处理", "处分", "开除", "追责"}) && disciplineRE.MatchString(masked)) {
 		out = append(out, "other")
 	}
 	return out
 }
+
+// disciplineRE asks for a member of staff to be disciplined.
+var disciplineRE = regexp.MustCompile(`(处理|处分|开除|追责)[^，。！？；,.!?;]{0,3}(员工|柜员|经理|业务员|工作人员|客服|催收员|信贷员)` +
+	`|(员工|柜员|经理|业务员|工作人员|客服|催收员|信贷员)[^，。！？；,.!?;]{0,6}(处理|处分|开除|追责)`)
 
 // futureTermsRE is a rate or price asked for from now on, as a story
 // states it ("以后按协议上的万一五收", "剩下几期按0.6%算").

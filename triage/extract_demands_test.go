@@ -87,6 +87,7 @@ func TestStatedDemandsSkipsRhetoricalQuestions(t *testing.T) {
 		{"上周接到个电话说是快递理赔客服，说我快递丢了要赔我钱，我就转了8000过去", nil},
 		// Terms from now on, stated in the story.
 		{"我要求把多收的退了，以后按协议收。", []string{"refund", "other"}},
+		{"你们银行这样卖东西给老人家，要给个说法，那个理财经理也要处理！", []string{"explanation", "other"}},
 	})
 	// ParseDemands still reads the indignant question as wanting an answer.
 	if got := ParseDemands("这合理吗"); !slices.Equal(got, []string{"explanation"}) {
@@ -135,6 +136,8 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"把收款的那个账户冻结了", []string{"other"}},
 		{"告诉我他们从哪弄到我的信息，以后别再打了", []string{"stop_harassment", "explanation"}},
 		{"不赔那这保险我退了，三年保费全退给我", []string{"refund", "cancel"}},
+		{"中间行扣的那25美金退返给我", []string{"refund"}},
+		{"别再给我家里人和单位打电话了，钱我会还的", []string{"stop_harassment"}},
 		{"电话里说免息就得按免息来，手续费全退给我。剩下几期我也不分了，给我取消掉。", []string{"refund", "cancel"}},
 	})
 }

@@ -51,7 +51,7 @@ func freeCreditPitch(lower string) bool {
 // authorisation about personal data or 征信 are other boundaries. On the
 // train split the rule's lines are choice 13 of 13.
 var (
-	defaultOnRE  = regexp.MustCompile(`默认(勾选|勾上|勾好|选中|打勾|是勾|就勾|给我勾|给勾|选了|就选|给我选)`)
+	defaultOnRE  = regexp.MustCompile(`默认(勾选|勾上|勾好|勾了|选中|打勾|是勾|就勾|给我勾|给勾|帮我勾|帮勾|选了|就选|给我选|帮我选)`)
 	lureRE       = regexp.MustCompile(`领鸡蛋|立减|领红包|抽奖|扫码领|送鸡蛋|送礼|赠品|送油`)
 	notDefaultRE = regexp.MustCompile(`系统默认|重置|征信|身份证|授权|个人信息`)
 )
