@@ -190,7 +190,17 @@ func (c *Classifier) applyConventions(out *Classification, lower string, z []flo
 		out.Reason = "other"
 		out.ReasonConfidence = math.Round(c.prob("reason", "other", z)*1e4) / 1e4
 	}
-	if out.Reason == "disclosure" && untoldChargeWanted(lower, demands) {
+	if out.Reason != "marketing" && freeInsuranceLure(lower) {
+		out.Reason = "marketing"
+		out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
+	}
+	// FD-1 also when the model hears a product's yield (年金, 万能账户),
+	// where 返还 is the product's payout, not money asked back.
+	if out.Reason == "returns" && strings.Contains(lower, "返还") {
+		lower = strings.ReplaceAll(lower, "返还", "□□")
+		demands = ParseDemands(lower)
+	}
+	if (out.Reason == "disclosure" || out.Reason == "returns") && untoldChargeWanted(lower, demands) {
 		out.Reason = "fees"
 		out.ReasonConfidence = math.Round(c.prob("reason", "fees", z)*1e4) / 1e4
 	}

@@ -53,9 +53,9 @@ var (
 
 	// PI-LEAK: staff telling others what a customer has or who they are
 	// is a leak of personal information, whatever account it is about.
-	leakRE      = regexp.MustCompile(`说出去|往外说|泄露|泄漏|传遍|告诉了?别人|告诉了?(村里|亲戚|邻居)|跟(村里|亲戚|邻居|别人)[^，。！？]{0,3}说|(讲|说)给[^，。！？]{1,6}听|到处说|透露`)
+	leakRE      = regexp.MustCompile(`说出去|往外说|泄露|泄漏|传遍|告诉了?别人|告诉了?(村里|亲戚|邻居)|跟(村里|亲戚|邻居|别人)[^，。！？]{0,3}说|(讲|说)给[^，。！？]{1,6}听|发(到)?朋友圈|发(到)?[^，。！？]{0,4}群里|到处说|透露`)
 	leakStaffRE = regexp.MustCompile(`柜员|员工|工作人员|客户经理|经理|银行的人|业务员`)
-	leakDataRE  = regexp.MustCompile(`存款|存了|余额|账户|信息|隐私`)
+	leakDataRE  = regexp.MustCompile(`存款|存了|余额|账户|信息|隐私|身份证|病历|诊断`)
 	notLeakRE   = regexp.MustCompile(`征信|骗|盗刷|催收|密码`)
 
 	// STAFF-LOAN: a bank employee borrowing money from a customer is the
@@ -102,7 +102,7 @@ func conventionProduct(lower string) string {
 	if strings.Contains(lower, "征信") && creditMarkRE.MatchString(lower) && markCauseRE.MatchString(lower) && !notMarkRE.MatchString(lower) {
 		return "personal_info"
 	}
-	if containsAny(lower, []string{"说出去", "往外说", "泄", "传遍", "告诉了", "告诉别人", "告诉村里", "告诉亲戚", "告诉邻居", "到处说", "透露", "跟村里", "跟亲戚", "跟邻居", "跟别人", "讲给", "说给"}) && leakRE.MatchString(lower) && leakStaffRE.MatchString(lower) && leakDataRE.MatchString(lower) && !notLeakRE.MatchString(lower) {
+	if containsAny(lower, []string{"说出去", "往外说", "泄", "传遍", "告诉了", "告诉别人", "告诉村里", "告诉亲戚", "告诉邻居", "到处说", "透露", "跟村里", "跟亲戚", "跟邻居", "跟别人", "讲给", "说给", "朋友圈", "群里"}) && leakRE.MatchString(lower) && leakStaffRE.MatchString(lower) && leakDataRE.MatchString(lower) && !notLeakRE.MatchString(lower) {
 		return "personal_info"
 	}
 	if staffLoan(lower) {

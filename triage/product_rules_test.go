@@ -33,6 +33,7 @@ func TestConventionProduct(t *testing.T) {
 		// PI-LEAK: staff telling others what a customer has.
 		{"网点的柜员转头就跟村里人说老太太存了多少钱，现在全村都知道", "personal_info"},
 		{"客户经理说我自己泄露了密码，盗刷不管", ""},
+		{"平安的保险业务员把我住院理赔的材料发朋友圈当广告，名字身份证号诊断书全都看得见", "personal_info"},
 		{"那个柜员跟我阿嫂系老乡，居然把我卡里有几多钱讲给我阿嫂听，我在广发存了点钱", "personal_info"},
 		// STAFF-LOAN: an employee's private borrowing is the branch's business.
 		{"民生银行的客户经理以家里急用为由找我借了五万，现在人离职了", "other"},

@@ -99,3 +99,13 @@ func systemFailedDebit(lower string) bool {
 	return strings.Contains(lower, "系统") && systemFaultRE.MatchString(lower) && debitFailedRE.MatchString(lower) &&
 		repaymentRE.MatchString(lower) && !notFacilityRE.MatchString(lower)
 }
+
+// MK-LURE (docs/labelling/reason-selling.md): insurance offered as a free
+// gift that then charges premiums is a lure, `marketing`, not a fee
+// dispute. On the train split its one line is marketing.
+var freeGiftRE = regexp.MustCompile(`(免费送|免费赠送|赠送|送(我|了)?一份|白送|免费领|免费的)[^。！？!?]{0,12}(险|保险|保障)`)
+
+// freeInsuranceLure reports MK-LURE for insurance given as a gift.
+func freeInsuranceLure(lower string) bool {
+	return strings.Contains(lower, "险") && freeGiftRE.MatchString(lower) && strings.ContainsAny(lower, "扣收")
+}

@@ -87,3 +87,33 @@ func TestSystemFailedDebit(t *testing.T) {
 		}
 	}
 }
+
+// MK-LURE: a free gift of insurance that then charges is marketing.
+func TestFreeInsuranceLure(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"电话里说免费送我一份医疗险，结果每个月从我微信扣168", true},
+		{"买理财送了一桶油", false},
+		{"保险每年扣费，买的时候没说", false},
+	} {
+		if got := freeInsuranceLure(asciiLower(prepareText(c.text))); got != c.want {
+			t.Errorf("freeInsuranceLure(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+// FD-1 reaches a fee on an annuity the model reads as returns; a payout
+// (返还) is not money asked back.
+func TestClassifyUntoldFeeOnAnAnnuity(t *testing.T) {
+	t.Parallel()
+	c := testClassifier()
+	if got := c.ClassifyOffline("新华的养老年金带个万能账户，每年偷偷扣什么初始费用、管理费，买的时候没一个人说过，扣的钱给我退回来", testNow); got.Reason != "fees" {
+		t.Errorf("untold annuity fee wanted back: reason %s, want fees", got.Reason)
+	}
+	if got := c.ClassifyOffline("我买的新华惠福宝，说每年返还10%，实际返还的是基本保额的10%，不是保费的10%，差了一大半，管理费也没人说", testNow); got.Reason == "fees" {
+		t.Errorf("a payout short of what was said read as fees")
+	}
+}
