@@ -186,6 +186,10 @@ func (c *Classifier) applyConventions(out *Classification, lower string, z []flo
 		out.Reason = "facilities"
 		out.ReasonConfidence = math.Round(c.prob("reason", "facilities", z)*1e4) / 1e4
 	}
+	if out.Reason != "info_security" && staffLeak(lower) {
+		out.Reason = "info_security"
+		out.ReasonConfidence = math.Round(c.prob("reason", "info_security", z)*1e4) / 1e4
+	}
 	if out.Reason != "other" && staffLoan(lower) {
 		out.Reason = "other"
 		out.ReasonConfidence = math.Round(c.prob("reason", "other", z)*1e4) / 1e4

@@ -38,6 +38,7 @@ var demandCues = []struct {
 		"征信上删", "从征信", "消掉", "删掉", "撤掉记录", "记录删", "记录消", "记录改掉", "记录给我改掉",
 		"逾期给我撤", "记录给我撤", "逾期撤掉", "记录撤掉", "撤掉逾期", "撤掉记录", "撤掉这条",
 		"给我消了", "逾期消了", "记录消了", "给消了", "给我删了", "记录删了", "逾期删了",
+		"征信改成", "征信改为", "记录改成", "改成已结清", "改成正常", "改成结清",
 	)},
 	{"explanation", explanationAsked},
 	{"explanation", phrases(
@@ -244,7 +245,7 @@ var requestMarkers = []string{
 	"以后要", "今后要", "要提前", "提前告知", "提前通知",
 	// What the page or paper should say, a file closed, money let through, a
 	// recipient's account frozen.
-	"写清楚", "标清楚", "写明", "标明", "结案", "放行", "冻结", "冻住", "受理", "接受",
+	"写清楚", "标清楚", "写明", "标明", "结案", "放行", "冻结", "冻住", "受理", "接受", "封了", "封掉", "封号", "封停",
 }
 
 // termsRE is a rate or price asked for from now on ("剩下几期按0.6%收",

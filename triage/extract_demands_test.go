@@ -138,6 +138,8 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"不赔那这保险我退了，三年保费全退给我", []string{"refund", "cancel"}},
 		{"中间行扣的那25美金退返给我", []string{"refund"}},
 		{"别再半夜打电话吓我了", []string{"stop_harassment"}},
+		{"赶紧把征信改成已结清", []string{"correction"}},
+		{"把收款的支付宝号封了，被骗的钱追回来还给我", []string{"refund", "other"}},
 		{"接受盖章复印件，把理赔受理了", []string{"other"}},
 		{"别再给我家里人和单位打电话了，钱我会还的", []string{"stop_harassment"}},
 		{"电话里说免息就得按免息来，手续费全退给我。剩下几期我也不分了，给我取消掉。", []string{"refund", "cancel"}},

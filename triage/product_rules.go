@@ -102,7 +102,7 @@ func conventionProduct(lower string) string {
 	if strings.Contains(lower, "征信") && creditMarkRE.MatchString(lower) && markCauseRE.MatchString(lower) && !notMarkRE.MatchString(lower) {
 		return "personal_info"
 	}
-	if containsAny(lower, []string{"说出去", "往外说", "泄", "传遍", "告诉了", "告诉别人", "告诉村里", "告诉亲戚", "告诉邻居", "到处说", "透露", "跟村里", "跟亲戚", "跟邻居", "跟别人", "讲给", "说给", "朋友圈", "群里"}) && leakRE.MatchString(lower) && leakStaffRE.MatchString(lower) && leakDataRE.MatchString(lower) && !notLeakRE.MatchString(lower) {
+	if staffLeak(lower) {
 		return "personal_info"
 	}
 	if staffLoan(lower) {
@@ -150,6 +150,19 @@ func forcedInsurance(lower string) bool {
 // tiedDeposit is DEP-TIE: a deposit tied to buying a wealth product.
 func tiedDeposit(lower string) bool {
 	return strings.Contains(lower, "买") && !strings.Contains(lower, "保险") && depositRE.MatchString(lower) && tiedBuyRE.MatchString(lower)
+}
+
+// staffLeak is PI-LEAK: staff telling others about a customer; the
+// reason is info_security (6 of 6 on the train split).
+func staffLeak(lower string) bool {
+	return containsAny(lower, leakGate) && leakRE.MatchString(lower) && leakStaffRE.MatchString(lower) &&
+		leakDataRE.MatchString(lower) && !notLeakRE.MatchString(lower)
+}
+
+// leakGate are the literal words leakRE needs one of, tested first.
+var leakGate = []string{
+	"说出去", "往外说", "泄", "传遍", "告诉了", "告诉别人", "告诉村里", "告诉亲戚", "告诉邻居", "到处说", "透露",
+	"跟村里", "跟亲戚", "跟邻居", "跟别人", "讲给", "说给", "朋友圈", "群里",
 }
 
 // staffLoan is STAFF-LOAN: a bank employee borrowing from a customer.
