@@ -645,6 +645,16 @@ func TestChatAnswersThatMustNotDerailTheForm(t *testing.T) {
 		t.Fatalf("the same words were answered as a question twice: %+v", o)
 	}
 
+	// A consumer who cannot name the institution: its name is 不详, not
+	// their words, which stay in the facts for the handler.
+	c, _ = e.dial(t, "")
+	facts := maps.Clone(zhangFacts)
+	facts["institution"] = "不知道，我妈也说不上来是哪家"
+	o := fileUntilConfirm(t, c, "我妈前年被人上门推销买了一份保险，现在想退只能退一半", facts)
+	if o.Summary.Institution != "不详" || !strings.Contains(o.Summary.Description, "说不上来是哪家") {
+		t.Fatalf("unknown institution: %q / %q", o.Summary.Institution, o.Summary.Description)
+	}
+
 	// A story that denies a mistake ("我从来没填错过地址") is no correction
 	// of the form: it is the story, and the form goes on.
 	c, _ = e.dial(t, "")

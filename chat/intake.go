@@ -125,6 +125,10 @@ func demandSentence(text string) string {
 	return strings.Join(out, "；")
 }
 
+// unknownInstitution is what a case names when the consumer cannot say
+// which institution it was; routing sends it to the triage team.
+const unknownInstitution = "不详"
+
 // longDemandRunes is the length above which a sentence with a demand is
 // narrowed to the clauses that state it.
 const longDemandRunes = 40
@@ -280,6 +284,12 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 	case slotInstitution:
 		if inst := triage.FindInstitution(text); inst != "" {
 			f.Institution = inst
+		} else if containsAny(norm, "不知道", "不清楚", "忘了", "记不清", "不记得", "说不上来") {
+			// An elderly caller may not know who sold the policy or runs
+			// the app: the case goes to the triage team (unknown
+			// institution) with their words, rather than "不知道" as a name.
+			f.Institution = unknownInstitution
+			f.Description = strings.TrimSpace(f.Description + "\n（机构，原话：" + strings.TrimSpace(text) + "）")
 		} else if n := utf8.RuneCountInString(norm); n >= 2 && n <= 30 {
 			name, _ := triage.NormalizeInstitution(strings.TrimPrefix(strings.TrimSpace(text), "是"))
 			f.Institution = name
