@@ -335,6 +335,9 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 		f.Request = strings.TrimSpace(text)
 		f.fill(slotDemand)
 	case slotName:
+		if nameRefused(text) {
+			return false, "理解您的顾虑。投诉要正式登记，需要一个称呼和联系方式，只用于处理这件投诉，转给机构和监管部门时受《个人信息保护法》保护，不会公开。只留姓也可以，比如“王先生”“李女士”。不想登记的话说“算了”就行，有问题我照样可以回答。"
+		}
 		name, ok := parseName(text)
 		if !ok {
 			return false, ""

@@ -22,6 +22,9 @@ var bracketRE = regexp.MustCompile(`[（(][^）)]*[）)]`)
 // parseName reads the consumer's answer to "what is your name?". It
 // returns false for anything that cannot be a name (too short, digits).
 func parseName(text string) (string, bool) {
+	if nameRefused(text) {
+		return "", false
+	}
 	s := strings.TrimSpace(bracketRE.ReplaceAllString(text, ""))
 	name := ""
 	for _, m := range nameIntroRE.FindAllStringSubmatch(s, -1) {
@@ -33,8 +36,11 @@ func parseName(text string) (string, bool) {
 	}
 	if name == "" {
 		name = s
-		for _, p := range []string{"我叫", "俺叫", "我是", "俺是", "我姓", "俺姓", "姓名", "名字是", "叫", "本人", "姓"} {
+		for _, p := range []string{"我叫", "俺叫", "我是", "俺是", "我姓", "俺姓", "姓名", "名字是", "叫我", "叫", "本人", "姓"} {
 			name = strings.TrimSpace(strings.TrimPrefix(name, p))
+		}
+		for _, suf := range []string{"就行了", "就行", "就好", "就可以", "就是了"} {
+			name = strings.TrimSpace(strings.TrimSuffix(name, suf))
 		}
 	}
 	name = strings.TrimFunc(name, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsSymbol(r) })
@@ -44,3 +50,10 @@ func parseName(text string) (string, bool) {
 	}
 	return name, true
 }
+
+// nameRefusedRE is an answer that declines or questions giving a name
+// ("不想说", "匿名可以吗", "为什么要名字"): never a name to file.
+var nameRefusedRE = regexp.MustCompile(`不想|不方便|不愿|不说|保密|匿名|不告诉|不给|为什么|为啥|干嘛|凭什么|有必要|隐私|不能说`)
+
+// nameRefused reports whether text declines to give a name.
+func nameRefused(text string) bool { return nameRefusedRE.MatchString(text) }

@@ -17,12 +17,15 @@ func TestParseName(t *testing.T) {
 		"欧阳娜娜":         "欧阳娜娜",
 		"Zhang Wei":    "Zhang Wei",
 		"我是赵明":         "赵明",
+		"叫我小王就行":       "小王",
+		"李女士":          "李女士",
 	} {
 		if got, ok := parseName(in); !ok || got != want {
 			t.Errorf("parseName(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"我姓刘", "13812345678", "张", ""} {
+	// Declining or questioning is never a name to file.
+	for _, in := range []string{"我姓刘", "13812345678", "张", "", "不想说", "匿名可以吗", "为什么要名字", "不方便透露", "保密"} {
 		if got, ok := parseName(in); ok {
 			t.Errorf("parseName(%q) = %q, want no name", in, got)
 		}

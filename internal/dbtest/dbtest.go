@@ -58,9 +58,13 @@ func BaseURL(t testing.TB) string {
 // Pool returns a pool on this test process's own migrated database.
 func Pool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
+	// BaseURL fails the test when no server is configured; called inside
+	// the Once it would end the goroutine with the Once done and no pool,
+	// and every later test would dereference nil instead of failing clearly.
+	base := BaseURL(t)
 	sharedOnce.Do(func() {
 		var dbURL string
-		dbURL, sharedErr = cloneDB(context.Background(), BaseURL(t), fmt.Sprintf("xbt_%d_shared", os.Getpid()))
+		dbURL, sharedErr = cloneDB(context.Background(), base, fmt.Sprintf("xbt_%d_shared", os.Getpid()))
 		if sharedErr != nil {
 			return
 		}
