@@ -18,8 +18,8 @@ var demandCues = []struct {
 	{"refund", phrases(
 		"退款", "退钱", "退回", "退还", "返还", "退费", "把钱退", "钱退", "还我钱", "还我的钱", "要回来", "钱要回", "要回钱", "追回", "拿回", "退给我", "退我",
 		"全额退", "退掉", "退多收", "退差价", "把钱还", "钱还给我", "给我退", "退保费", "退手续费", "退年费", "免了", "减免", "免掉", "撤销扣款", "冲正", "退了", "调回", "退回来",
-		// Cantonese: 退返 (give back).
-		"退返",
+		// Cantonese: 退返 (give back); money put back on the card.
+		"退返", "退到我", "退到卡", "退进",
 	)},
 	{"compensation", phrases(
 		"赔偿", "赔钱", "补偿", "赔给我", "赔我", "承担损失", "承担责任", "负责任", "负责到底", "损失由", "该赔", "应该赔", "要赔", "按合同赔", "精神损失",
@@ -108,6 +108,13 @@ var refundDoneRE = regexp.MustCompile(`被(系统|银行|对方|原路)?退(回|
 // scamPromiseRE is a scammer's bait ("接到个电话说是快递理赔客服，说我快递丢
 // 了要赔我钱"): what the caller promised, not what the writer asks.
 var scamPromiseRE = regexp.MustCompile(`(电话|骗子|冒充|假)[^。！？!?]{0,30}说[^。！？!?]{0,16}(赔|退)`)
+
+// imperativeDone are cancel words with 了 that order rather than report
+// ("分期给我取消了"): the 了 is hidden from cancelDoneRE.
+var imperativeDone = strings.NewReplacer(
+	"给我取消了", "给我取消□", "帮我取消了", "帮我取消□", "给我注销了", "给我注销□", "帮我注销了", "帮我注销□",
+	"给我关闭了", "给我关闭□", "给我退订了", "给我退订□", "给我解约了", "给我解约□",
+)
 
 // cancelWords are the words cancelDoneRE looks around; it runs only on the
 // texts that have one.
@@ -204,7 +211,7 @@ var rhetoricalAskRE = regexp.MustCompile(`不能[^，。！？；,.!?;]{0,12}?(�
 func demandsOf(lower string, h *textHits) []string {
 	masked := demandMasks.Replace(lower)
 	if h.any(cancelWords) {
-		masked = cancelDoneRE.ReplaceAllStringFunc(masked, blank)
+		masked = cancelDoneRE.ReplaceAllStringFunc(imperativeDone.Replace(masked), blank)
 	}
 	if strings.Contains(masked, "退") {
 		masked = refundDoneRE.ReplaceAllStringFunc(masked, blank)
@@ -245,7 +252,7 @@ var requestMarkers = []string{
 	"以后要", "今后要", "要提前", "提前告知", "提前通知",
 	// What the page or paper should say, a file closed, money let through, a
 	// recipient's account frozen.
-	"写清楚", "标清楚", "写明", "标明", "结案", "放行", "冻结", "冻住", "受理", "接受", "封了", "封掉", "封号", "封停",
+	"写清楚", "标清楚", "写明", "标明", "结案", "放行", "冻结", "冻住", "受理", "接受", "封了", "封掉", "封号", "封停", "管管", "管一管",
 }
 
 // termsRE is a rate or price asked for from now on ("剩下几期按0.6%收",
@@ -281,4 +288,6 @@ func ParseRequest(text string) []string {
 	return out
 }
 
-var requestClauseRE = regexp.MustCompile(`[，,。；;！!？?、\n]|并且|而且|另外|同时|还有`)
+// Spaces part clauses too: typed on a phone, "多收的佣金退给我 以后按万一收"
+// has no comma.
+var requestClauseRE = regexp.MustCompile(`[，,。；;！!？?、\s]|并且|而且|另外|同时|还有`)

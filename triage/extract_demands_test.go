@@ -139,6 +139,10 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"中间行扣的那25美金退返给我", []string{"refund"}},
 		{"别再半夜打电话吓我了", []string{"stop_harassment"}},
 		{"赶紧把征信改成已结清", []string{"correction"}},
+		// Typed on a phone: spaces part the asks.
+		{"多收的佣金退给我 以后按万一收", []string{"refund", "other"}},
+		{"手续费全部退给我 分期给我取消了", []string{"refund", "cancel"}},
+		{"赶紧把两千块退到我卡里", []string{"refund"}},
 		{"把收款的支付宝号封了，被骗的钱追回来还给我", []string{"refund", "other"}},
 		{"接受盖章复印件，把理赔受理了", []string{"other"}},
 		{"别再给我家里人和单位打电话了，钱我会还的", []string{"stop_harassment"}},
