@@ -246,6 +246,11 @@ var fundsSourceRE = regexp.MustCompile(`(?:从|把)[^，。！？；,!?;]{0,12}?
 func findInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 	text = truncateRunes(text, maxScanRunes)
 	m, ok := firstInstitution(text, tableOnly)
+	if ok && strings.ContainsAny(text, "放卡负") {
+		if r, found := roleInstitution(text, tableOnly); found && r.name != m.name {
+			return r, true
+		}
+	}
 	if !ok || !strings.ContainsAny(text, "从把") {
 		return m, ok
 	}
@@ -262,6 +267,31 @@ func findInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 		}
 	}
 	return m, ok
+}
+
+// roleRE names the institution a story's grievance is with when another
+// was mentioned first: the lender behind a platform ("点进去才知道是招联放
+// 的款"), the bank whose ATM kept another bank's card ("我的邮储卡在农行ATM
+// 上被吞了"), the one the writer holds responsible ("微信得给我负责").
+var roleRE = regexp.MustCompile(`(?:是|由)([^，。！？；,!?;\s]{2,10}?)(?:放的款|放款|出的钱|出资)` +
+	`|卡在([^，。！？；,!?;\s]{2,8}?)的?(?:atm|取款机|柜员机|自助机|存取款机)` +
+	`|([^，。！？；,!?;\s]{2,8}?)(?:得|要|必须|应该)(?:给我)?(?:负责|负全责)`)
+
+// roleInstitution returns the institution roleRE names, if any.
+func roleInstitution(text string, tableOnly bool) (institutionMatch, bool) {
+	lower := asciiLower(text)
+	for _, sm := range roleRE.FindAllStringSubmatchIndex(lower, 4) {
+		for g := 1; g < len(sm)/2; g++ {
+			if sm[2*g] < 0 {
+				continue
+			}
+			if m, ok := firstInstitution(text[sm[2*g]:sm[2*g+1]], true); ok {
+				m.pos += sm[2*g]
+				return m, true
+			}
+		}
+	}
+	return institutionMatch{}, false
 }
 
 // mentionedIn reports whether lower names m's institution by any of its

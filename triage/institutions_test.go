@@ -91,6 +91,12 @@ func TestFindInstitution(t *testing.T) {
 		{"从农行卡充了五千到微信零钱，转错了人，客服不管", "微信支付"},
 		{"把余额宝里的钱提到建行卡里，第二天去网点取现要预约", "中国建设银行"},
 		{"想把20万从建行转到招行的账户，建行手机银行说超过限额", "中国建设银行"},
+		// The institution a role names: the lender behind a platform, the
+		// bank whose ATM kept another's card, the one held responsible.
+		{"在支付宝借钱里借的 点进去才知道是招联放的款 提前还款扣了我900违约金", "招联消费金融"},
+		{"我的邮储卡在农行ATM上取钱被吞了，找农行网点说第二天来拿", "中国农业银行"},
+		{"我微信号被盗了!!!绑的农行卡被人用微信支付刷走八千六，微信得给我负责", "微信支付"},
+		{"农行的卡被盗刷了，银行得给我负责", "中国农业银行"},
 		{"", ""},
 	}
 	for _, c := range cases {
