@@ -166,6 +166,9 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 // for the rule's label, usually low, so a handler looks. A personal_info
 // reading (征信, data) keeps its product.
 func (c *Classifier) applyConventions(out *Classification, lower string, z []float32, demands []string) {
+	if out.Product == "forex" && !foreignRE.MatchString(lower) {
+		out.Product, out.ProductConfidence = c.bestExcept("product", "forex", z)
+	}
 	if p := conventionProduct(lower); p != "" && p != out.Product && out.Product != "personal_info" {
 		out.Product = p
 		out.ProductConfidence = math.Round(c.prob("product", p, z)*1e4) / 1e4
@@ -224,6 +227,26 @@ func (c *Classifier) best(head string, z []float32) (string, float64) {
 		}
 	}
 	h := c.model.heads[c.model.byName[head]]
+	return h.Classes[i], math.Round(p[i]*1e4) / 1e4
+}
+
+// bestExcept is best without one class: the runner-up when a rule rules
+// the model's first choice out.
+func (c *Classifier) bestExcept(head, except string, z []float32) (string, float64) {
+	p := c.model.headProbs(z, head)
+	if p == nil {
+		return "", 0
+	}
+	h := c.model.heads[c.model.byName[head]]
+	i := -1
+	for j := range p {
+		if h.Classes[j] != except && (i < 0 || p[j] > p[i]) {
+			i = j
+		}
+	}
+	if i < 0 {
+		return "", 0
+	}
 	return h.Classes[i], math.Round(p[i]*1e4) / 1e4
 }
 

@@ -143,6 +143,7 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"多收的佣金退给我 以后按万一收", []string{"refund", "other"}},
 		{"手续费全部退给我 分期给我取消了", []string{"refund", "cancel"}},
 		{"赶紧把两千块退到我卡里", []string{"refund"}},
+		{"把这两年扣的短信费退给我，这个短信服务也给我停了", []string{"refund", "cancel"}},
 		{"把收款的支付宝号封了，被骗的钱追回来还给我", []string{"refund", "other"}},
 		{"接受盖章复印件，把理赔受理了", []string{"other"}},
 		{"别再给我家里人和单位打电话了，钱我会还的", []string{"stop_harassment"}},

@@ -152,6 +152,12 @@ func tiedDeposit(lower string) bool {
 	return strings.Contains(lower, "买") && !strings.Contains(lower, "保险") && depositRE.MatchString(lower) && tiedBuyRE.MatchString(lower)
 }
 
+// foreignRE is anything foreign in a story: forex needs one (a currency, a
+// country, abroad, a remittance, an exchange). On the train split every
+// forex line has one; a domestic transfer for tuition ("转钱给女儿交学费")
+// read as forex does not.
+var foreignRE = regexp.MustCompile(`境外|国外|海外|外币|外汇|美元|美金|欧元|日元|英镑|镑|港币|港元|澳元|加元|新币|韩元|泰铢|卢布|留学|swift|结汇|购汇|换汇|售汇|出国|跨境|国际|中间行|中转行|电汇|汇款|退汇|汇率|现汇|现钞|钞汇|护照|dcc|visa|万事达|mastercard|美国|英国|日本|韩国|澳洲|澳大利亚|加拿大|新加坡|香港|澳门|台湾|欧洲|德国|法国|泰国|非洲|迪拜|越南|俄罗斯|外国|海淘|代购|出境|入境|签证|海关|托福|雅思|美股|港股`)
+
 // staffLeak is PI-LEAK: staff telling others about a customer; the
 // reason is info_security (6 of 6 on the train split).
 func staffLeak(lower string) bool {

@@ -99,3 +99,15 @@ func TestConventionCreditMarkAndTiedSale(t *testing.T) {
 		}
 	}
 }
+
+// Forex needs something foreign: a domestic tuition transfer is not.
+func TestClassifyForexNeedsSomethingForeign(t *testing.T) {
+	t.Parallel()
+	c := testClassifier()
+	if got := c.ClassifyOffline("中行手机银行转钱给女儿交学费，钱扣了三天了还显示处理中，女儿那边一分没收到", testNow); got.Product == "forex" {
+		t.Errorf("a domestic tuition transfer read as forex")
+	}
+	if got := c.ClassifyOffline("在中行给澳大利亚的学校汇学费，中间行扣了25澳元，要求退还", testNow); got.Product != "forex" {
+		t.Errorf("a tuition remittance abroad: %s, want forex", got.Product)
+	}
+}
