@@ -46,7 +46,8 @@ func freeCreditPitch(lower string) bool {
 // even when they also ask for the charges back, which the model reads as
 // a fee dispute. The rule takes only a box ticked by default: "自动开通"
 // and "没经我同意就开通" also name clauses and fee disputes (on the test
-// split a broader rule fired twice, wrongly both times). A lure that got the consumer to switch it on themselves
+// split a broader rule fired twice, wrongly both times), and a renewal
+// the consumer never switched on (1 of 1 on train). A lure that got the consumer to switch it on themselves
 // is marketing (MK-LURE); a system resetting a recorded choice, an
 // authorisation about personal data or 征信 are other boundaries. On the
 // train split the rule's lines are choice 13 of 13.
@@ -56,10 +57,25 @@ var (
 	notDefaultRE = regexp.MustCompile(`系统默认|重置|征信|身份证|授权|个人信息`)
 )
 
+// renewalRE and neverOpenedRE are CH-DEFAULT's other half: a renewal the
+// consumer says they never switched on ("我压根没开过自动续费", "她哪知道啥叫
+// 自动续费"). One that was bought knowingly and cannot be stopped, or goes
+// on after cancelling, is about the subscription's terms and is left to
+// the model, as the convention says.
+var (
+	renewalRE     = regexp.MustCompile(`自动续费|自动续订|连续包月|自动续保|自动续期`)
+	neverOpenedRE = regexp.MustCompile(`没开过|没有开过|没开通|没有开通|从来没开|不知道[^，。]{0,8}(开|续费|自动)|没同意|没授权|哪会开|哪知道|谁开的|谁给[^，。]{0,4}开|不是我开|压根没开|根本没开|我没开|莫名`)
+)
+
 // switchedOnByDefault reports CH-DEFAULT.
 func switchedOnByDefault(lower string) bool {
-	return strings.Contains(lower, "默认") && defaultOnRE.MatchString(lower) &&
-		!lureRE.MatchString(lower) && !notDefaultRE.MatchString(lower)
+	if lureRE.MatchString(lower) || notDefaultRE.MatchString(lower) {
+		return false
+	}
+	if strings.Contains(lower, "默认") && defaultOnRE.MatchString(lower) {
+		return true
+	}
+	return strings.Contains(lower, "自动") && renewalRE.MatchString(lower) && neverOpenedRE.MatchString(lower)
 }
 
 // FD-1 (docs/labelling/reason-selling.md): a charge the consumer was not

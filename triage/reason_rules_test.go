@@ -49,6 +49,10 @@ func TestDefaultTickedAndUntoldCharge(t *testing.T) {
 		{"付款页面上自动续费是默认勾好的，我根本没看到，每个月被扣25", true},
 		{"扫码领鸡蛋的时候默认勾选了会员，每月19.9", false},
 		{"系统默认勾选了续期，把我选的赎回重置了", false},
+		{"微信莫名奇妙每个月扣我25 一查是个剪辑app的自动续费 我压根没开过自动续费啊", true},
+		{"我妈微信每个月被扣二十九块九，说是啥健康课堂的自动续费，她哪知道啥叫自动续费", true},
+		{"视频会员自动续费取消了还在扣", false},
+		{"扫码送礼品以后被开通了自动续费的会员，老人都不知道", false},
 		{"信用卡年费乱扣", false},
 	} {
 		if got := switchedOnByDefault(asciiLower(prepareText(c.text))); got != c.want {
