@@ -655,6 +655,21 @@ func TestChatAnswersThatMustNotDerailTheForm(t *testing.T) {
 		t.Fatalf("unknown institution: %q / %q", o.Summary.Institution, o.Summary.Description)
 	}
 
+	// "农商行" alone names a kind of bank: the form asks which one.
+	c, _ = e.dial(t, "")
+	o = last(c.say("我一张老农商行的卡好多年没用了，前两天去补登才发现这几年一直在扣什么管理费短信费"))
+	for i := 0; i < 4 && o.Expecting != "institution" && o.Expecting != "confirm"; i++ {
+		o = last(c.say(zhangFacts[o.Expecting]))
+	}
+	if o.Expecting != "institution" || !strings.Contains(o.Text, "哪个地方") {
+		t.Fatalf("a generic 农商行 was not asked about: %+v", o)
+	}
+	facts = maps.Clone(zhangFacts)
+	facts["institution"] = "上海农商行"
+	if o = fileUntilConfirm(t, c, "上海农商行", facts); o.Summary.Institution != "上海农商银行" {
+		t.Fatalf("institution %q, want 上海农商银行", o.Summary.Institution)
+	}
+
 	// A story that denies a mistake ("我从来没填错过地址") is no correction
 	// of the form: it is the story, and the form goes on.
 	c, _ = e.dial(t, "")

@@ -47,7 +47,8 @@ func withoutPreamble(text string) string {
 // prefill takes slot values out of free text without overwriting answers.
 func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening bool) {
 	f := &t.st().Form
-	if !f.Filled[slotInstitution] && c.Institution != "" {
+	// "农商行" alone names a kind of bank, not one: the form asks which.
+	if !f.Filled[slotInstitution] && c.Institution != "" && !triage.GenericInstitution(c.Institution) {
 		f.Institution = c.Institution
 		f.fill(slotInstitution)
 	}
@@ -147,6 +148,9 @@ func (e *Engine) askNext(t *turn, lead string) {
 	}
 	st.Expecting = slot
 	q, quick := slotQuestion(slot, st.Retries[slot])
+	if slot == slotInstitution && st.Retries[slot] == 0 && triage.GenericInstitution(triage.FindInstitution(strings.Join(st.Form.Story, "\n"))) {
+		q = "请问是哪个地方的农商行、信用社或村镇银行？比如“上海农商银行”“长兴联合村镇银行”。"
+	}
 	if lead != "" {
 		q = lead + "\n" + q
 	}

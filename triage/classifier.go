@@ -197,6 +197,10 @@ func (c *Classifier) applyConventions(out *Classification, lower string, z []flo
 		out.Reason = "other"
 		out.ReasonConfidence = math.Round(c.prob("reason", "other", z)*1e4) / 1e4
 	}
+	if out.Reason != "marketing" && depositTurnedInsurance(lower) {
+		out.Reason = "marketing"
+		out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
+	}
 	if out.Reason != "marketing" && freeInsuranceLure(lower) {
 		out.Reason = "marketing"
 		out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4

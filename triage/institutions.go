@@ -355,6 +355,10 @@ func firstInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 	return institutionMatch{}, false
 }
 
+// GenericInstitution reports whether name is a kind of bank (农村商业银行,
+// 农村信用社, 村镇银行) rather than one bank: a dialog asks which.
+func GenericInstitution(name string) bool { return genericFamily[name] }
+
 // genericFamily are table entries that name a kind of bank rather than
 // one bank; a place name before them makes a name of its own.
 var genericFamily = map[string]bool{"农村商业银行": true, "农村信用社": true, "村镇银行": true}

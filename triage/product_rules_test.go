@@ -67,6 +67,7 @@ func TestClassifyAppliesConventionProduct(t *testing.T) {
 		{"京东白条晚还了几天，催收就打电话到我单位和老家", "payment"},
 		{"想存个大额存单，银行非要我先买五万理财才给办", "wealth"},
 		{"光大银行的客户经理小吴前年说家里急用钱找我借了三万，到现在一分没还，支行说是他个人的事", "other"},
+		{"我妈去农行存定期，柜台边上的人说这个跟存款一样还保本，回来才发现是张保险单子，增额终身寿", "insurance"},
 	} {
 		got := c.ClassifyOffline(c2.text, testNow)
 		if got.Intent != "complaint" || got.Product != c2.want {
@@ -109,5 +110,15 @@ func TestClassifyForexNeedsSomethingForeign(t *testing.T) {
 	}
 	if got := c.ClassifyOffline("在中行给澳大利亚的学校汇学费，中间行扣了25澳元，要求退还", testNow); got.Product != "forex" {
 		t.Errorf("a tuition remittance abroad: %s, want forex", got.Product)
+	}
+}
+
+// DEP-INS's sale misrepresented the product: marketing.
+func TestClassifyDepositTurnedInsuranceIsMarketing(t *testing.T) {
+	t.Parallel()
+	c := testClassifier()
+	got := c.ClassifyOffline("我妈去邮储存定期，柜员说这个跟存款一样利息还高，前几天才发现是一份分红险，现在退只能拿回一半", testNow)
+	if got.Product != "insurance" || got.Reason != "marketing" {
+		t.Errorf("deposit turned policy: %s / %s, want insurance / marketing", got.Product, got.Reason)
 	}
 }
