@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -173,37 +174,10 @@ func (c *Classifier) applyConventions(out *Classification, lower string, z []flo
 		out.Product = p
 		out.ProductConfidence = math.Round(c.prob("product", p, z)*1e4) / 1e4
 	}
-	if out.Reason != "choice" && tiedSale(lower) {
-		out.Reason = "choice"
-		out.ReasonConfidence = math.Round(c.prob("reason", "choice", z)*1e4) / 1e4
-	}
-	if out.Reason != "marketing" && freeCreditPitch(lower) {
-		out.Reason = "marketing"
-		out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
-	}
-	if out.Reason != "choice" && out.Reason != "marketing" && switchedOnByDefault(lower) {
-		out.Reason = "choice"
-		out.ReasonConfidence = math.Round(c.prob("reason", "choice", z)*1e4) / 1e4
-	}
-	if out.Reason != "facilities" && systemFailedDebit(lower) {
-		out.Reason = "facilities"
-		out.ReasonConfidence = math.Round(c.prob("reason", "facilities", z)*1e4) / 1e4
-	}
-	if out.Reason != "info_security" && staffLeak(lower) {
-		out.Reason = "info_security"
-		out.ReasonConfidence = math.Round(c.prob("reason", "info_security", z)*1e4) / 1e4
-	}
-	if out.Reason != "other" && staffLoan(lower) {
-		out.Reason = "other"
-		out.ReasonConfidence = math.Round(c.prob("reason", "other", z)*1e4) / 1e4
-	}
-	if out.Reason != "marketing" && depositTurnedInsurance(lower) {
-		out.Reason = "marketing"
-		out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
-	}
-	if out.Reason != "marketing" && freeInsuranceLure(lower) {
-		out.Reason = "marketing"
-		out.ReasonConfidence = math.Round(c.prob("reason", "marketing", z)*1e4) / 1e4
+	for _, r := range reasonRules {
+		if out.Reason != r.reason && !slices.Contains(r.keep, out.Reason) && r.test(lower) {
+			c.setReason(out, r.reason, z)
+		}
 	}
 	// FD-1 also when the model hears a product's yield (年金, 万能账户),
 	// where 返还 is the product's payout, not money asked back.
@@ -212,9 +186,15 @@ func (c *Classifier) applyConventions(out *Classification, lower string, z []flo
 		demands = ParseDemands(lower)
 	}
 	if (out.Reason == "disclosure" || out.Reason == "returns") && untoldChargeWanted(lower, demands) {
-		out.Reason = "fees"
-		out.ReasonConfidence = math.Round(c.prob("reason", "fees", z)*1e4) / 1e4
+		c.setReason(out, "fees", z)
 	}
+}
+
+// setReason gives out a rule's reason with the model's confidence in it,
+// usually low, so a handler looks.
+func (c *Classifier) setReason(out *Classification, reason string, z []float32) {
+	out.Reason = reason
+	out.ReasonConfidence = math.Round(c.prob("reason", reason, z)*1e4) / 1e4
 }
 
 // best returns the most probable class of a head and its calibrated

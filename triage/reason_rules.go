@@ -125,3 +125,21 @@ var freeGiftRE = regexp.MustCompile(`(免费送|免费赠送|赠送|送(我|了)
 func freeInsuranceLure(lower string) bool {
 	return strings.Contains(lower, "险") && freeGiftRE.MatchString(lower) && strings.ContainsAny(lower, "扣收")
 }
+
+// reasonRules are the convention's reason rules in the order they are
+// applied to a complaint (a later one that holds wins): each gives its
+// reason unless the model's reading is one it keeps.
+var reasonRules = []struct {
+	reason string
+	keep   []string
+	test   func(lower string) bool
+}{
+	{"choice", nil, tiedSale},
+	{"marketing", nil, freeCreditPitch},
+	{"choice", []string{"marketing"}, switchedOnByDefault},
+	{"facilities", nil, systemFailedDebit},
+	{"info_security", nil, staffLeak},
+	{"other", nil, staffLoan},
+	{"marketing", nil, depositTurnedInsurance},
+	{"marketing", nil, freeInsuranceLure},
+}

@@ -38,27 +38,42 @@ func TestClassifyFreeInstalmentIsMarketing(t *testing.T) {
 	}
 }
 
-// CH-DEFAULT takes a box ticked by default; FD-1 turns an untold charge
-// wanted back into fees.
-func TestDefaultTickedAndUntoldCharge(t *testing.T) {
+// The reason rules' tests, each with the lookalikes it must leave alone.
+func TestReasonRules(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
+		name string
+		rule func(string) bool
 		text string
 		want bool
 	}{
-		{"付款页面上自动续费是默认勾好的，我根本没看到，每个月被扣25", true},
-		{"扫码领鸡蛋的时候默认勾选了会员，每月19.9", false},
-		{"系统默认勾选了续期，把我选的赎回重置了", false},
-		{"微信莫名奇妙每个月扣我25 一查是个剪辑app的自动续费 我压根没开过自动续费啊", true},
-		{"我妈微信每个月被扣二十九块九，说是啥健康课堂的自动续费，她哪知道啥叫自动续费", true},
-		{"视频会员自动续费取消了还在扣", false},
-		{"扫码送礼品以后被开通了自动续费的会员，老人都不知道", false},
-		{"信用卡年费乱扣", false},
+		// CH-DEFAULT: a box ticked by default, a renewal never switched on.
+		{"CH-DEFAULT", switchedOnByDefault, "付款页面上自动续费是默认勾好的，我根本没看到，每个月被扣25", true},
+		{"CH-DEFAULT", switchedOnByDefault, "扫码领鸡蛋的时候默认勾选了会员，每月19.9", false},
+		{"CH-DEFAULT", switchedOnByDefault, "系统默认勾选了续期，把我选的赎回重置了", false},
+		{"CH-DEFAULT", switchedOnByDefault, "微信莫名奇妙每个月扣我25 一查是个剪辑app的自动续费 我压根没开过自动续费啊", true},
+		{"CH-DEFAULT", switchedOnByDefault, "我妈微信每个月被扣二十九块九，说是啥健康课堂的自动续费，她哪知道啥叫自动续费", true},
+		{"CH-DEFAULT", switchedOnByDefault, "视频会员自动续费取消了还在扣", false},
+		{"CH-DEFAULT", switchedOnByDefault, "扫码送礼品以后被开通了自动续费的会员，老人都不知道", false},
+		{"CH-DEFAULT", switchedOnByDefault, "信用卡年费乱扣", false},
+		// F1: an automatic debit the institution's system failed.
+		{"F1", systemFailedDebit, "8月中信系统升级，自动还款没扣成，也没人通知我，征信上多了一条逾期记录", true},
+		{"F1", systemFailedDebit, "自动还款没扣成，因为我卡里钱不够", false},
+		{"F1", systemFailedDebit, "风控系统判定异常，自动还款没扣成", false},
+		// MK-LURE: insurance given free, then charged.
+		{"MK-LURE", freeInsuranceLure, "电话里说免费送我一份医疗险，结果每个月从我微信扣168", true},
+		{"MK-LURE", freeInsuranceLure, "买理财送了一桶油", false},
+		{"MK-LURE", freeInsuranceLure, "保险每年扣费，买的时候没说", false},
 	} {
-		if got := switchedOnByDefault(asciiLower(prepareText(c.text))); got != c.want {
-			t.Errorf("switchedOnByDefault(%q) = %v, want %v", c.text, got, c.want)
+		if got := c.rule(asciiLower(prepareText(c.text))); got != c.want {
+			t.Errorf("%s(%q) = %v, want %v", c.name, c.text, got, c.want)
 		}
 	}
+}
+
+// FD-1 turns an untold charge wanted back into fees.
+func TestUntoldChargeWanted(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		text string
 		want bool
@@ -71,40 +86,6 @@ func TestDefaultTickedAndUntoldCharge(t *testing.T) {
 		lower := asciiLower(prepareText(c.text))
 		if got := untoldChargeWanted(lower, ParseDemands(c.text)); got != c.want {
 			t.Errorf("untoldChargeWanted(%q) = %v, want %v", c.text, got, c.want)
-		}
-	}
-}
-
-// F1: an automatic debit the institution's system failed is facilities.
-func TestSystemFailedDebit(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		text string
-		want bool
-	}{
-		{"8月中信系统升级，自动还款没扣成，也没人通知我，征信上多了一条逾期记录", true},
-		{"自动还款没扣成，因为我卡里钱不够", false},
-		{"风控系统判定异常，自动还款没扣成", false},
-	} {
-		if got := systemFailedDebit(asciiLower(prepareText(c.text))); got != c.want {
-			t.Errorf("systemFailedDebit(%q) = %v, want %v", c.text, got, c.want)
-		}
-	}
-}
-
-// MK-LURE: a free gift of insurance that then charges is marketing.
-func TestFreeInsuranceLure(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		text string
-		want bool
-	}{
-		{"电话里说免费送我一份医疗险，结果每个月从我微信扣168", true},
-		{"买理财送了一桶油", false},
-		{"保险每年扣费，买的时候没说", false},
-	} {
-		if got := freeInsuranceLure(asciiLower(prepareText(c.text))); got != c.want {
-			t.Errorf("freeInsuranceLure(%q) = %v, want %v", c.text, got, c.want)
 		}
 	}
 }
