@@ -35,21 +35,24 @@ type dateRule struct {
 	// afterNumber, the character must follow a digit or numeral (10月, 3号).
 	need        string
 	afterNumber bool
-	re          *regexp.Regexp
-	resolve     func(m []string, now time.Time) (time.Time, bool)
+	// pre, when set, is a cheaper test than need for rules whose first
+	// character is common (这, 两).
+	pre     func(text string) bool
+	re      *regexp.Regexp
+	resolve func(m []string, now time.Time) (time.Time, bool)
 }
 
 var dateRules = []dateRule{
 	// 2025-10-03, 2025/10/3, 2025.10.03, 2025年10月3日
-	{"-/.年", true, regexp.MustCompile(`((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"-/.年", true, nil, regexp.MustCompile(`((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?`), func(m []string, now time.Time) (time.Time, bool) {
 		return ymd(atoi(m[1]), atoi(m[2]), atoi(m[3]), now)
 	}},
 	// 2025年10月(份)(初/中/底)
-	{"年", true, regexp.MustCompile(`((?:19|20)\d\d)\s*年\s*` + datePatN + `\s*月份?(初|中旬|中|下旬|底|末)?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"年", true, nil, regexp.MustCompile(`((?:19|20)\d\d)\s*年\s*` + datePatN + `\s*月份?(初|中旬|中|下旬|底|末)?`), func(m []string, now time.Time) (time.Time, bool) {
 		return ymd(atoi(m[1]), smallNum(m[2]), partOfMonth(m[3]), now)
 	}},
 	// 2023年(初/底)
-	{"年", true, regexp.MustCompile(`((?:19|20)\d\d)\s*年(初|底|末)?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"年", true, nil, regexp.MustCompile(`((?:19|20)\d\d)\s*年(初|底|末)?`), func(m []string, now time.Time) (time.Time, bool) {
 		month, day := 1, 1
 		if m[2] == "底" || m[2] == "末" {
 			month, day = 12, 1
@@ -57,7 +60,7 @@ var dateRules = []dateRule{
 		return ymd(atoi(m[1]), month, day, now)
 	}},
 	// (去年|前年|今年) 10月(份) (3号)
-	{"月", true, regexp.MustCompile(`(去年|前年|今年)?\s*` + datePatN + `\s*月份?\s*(初|中旬|中|下旬|底|末)?\s*(?:` + datePatN + `\s*[日号])?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"月", true, nil, regexp.MustCompile(`(去年|前年|今年)?\s*` + datePatN + `\s*月份?\s*(初|中旬|中|下旬|底|末)?\s*(?:` + datePatN + `\s*[日号])?`), func(m []string, now time.Time) (time.Time, bool) {
 		month := smallNum(m[2])
 		day := partOfMonth(m[3])
 		if m[4] != "" {
@@ -74,7 +77,7 @@ var dateRules = []dateRule{
 		return pastMonthDay(month, day, now)
 	}},
 	// 上个月15号, 这个月3号, 上上个月, 上个月底
-	{"月", false, regexp.MustCompile(`(上上个?月|上个?月|这个?月|本月)\s*(初|中旬|中|下旬|底|末)?\s*(?:` + datePatN + `\s*[日号])?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"月", false, nil, regexp.MustCompile(`(上上个?月|上个?月|这个?月|本月)\s*(初|中旬|中|下旬|底|末)?\s*(?:` + datePatN + `\s*[日号])?`), func(m []string, now time.Time) (time.Time, bool) {
 		back := map[string]int{"上上个月": 2, "上上月": 2, "上个月": 1, "上月": 1}[m[1]]
 		first := time.Date(now.Year(), now.Month()-time.Month(back), 1, 0, 0, 0, 0, now.Location())
 		day := partOfMonth(m[2])
@@ -85,11 +88,11 @@ var dateRules = []dateRule{
 	}},
 	// 国庆节后, 腊月底, 去年春节 (extract_date_festivals.go), before the bare
 	// year, which would read 今年六一八 as an age
-	{festivalNeed, false, festivalRE, resolveFestival},
+	{festivalNeed, false, nil, festivalRE, resolveFestival},
 	// 去年, 前年, 今年年初 (after the month rules, which take 去年10月)
 	// A number right after a bare year is an age ("我妈今年七十二了",
 	// "去年才18岁"), not a date: the match fails and a later date counts.
-	{"年", false, regexp.MustCompile(`(去年|前年|今年)(年初|年底|年末|初|底)?([0-9零一二两三四五六七八九十]*)`), func(m []string, now time.Time) (time.Time, bool) {
+	{"年", false, nil, regexp.MustCompile(`(去年|前年|今年)(年初|年底|年末|初|底)?([0-9零一二两三四五六七八九十]*)`), func(m []string, now time.Time) (time.Time, bool) {
 		if m[2] == "" && m[3] != "" {
 			return time.Time{}, false
 		}
@@ -100,7 +103,7 @@ var dateRules = []dateRule{
 		return ymd(y, 1, 1, now)
 	}},
 	// 上周三, 上个星期五, 上礼拜, 这周一, 周三, 星期天
-	{"周星拜", false, regexp.MustCompile(`(上上个?|上个?|这个?|本)?\s*(星期|礼拜|周)([一二三四五六日天1-7])?`), func(m []string, now time.Time) (time.Time, bool) {
+	{"周星拜", false, nil, regexp.MustCompile(`(上上个?|上个?|这个?|本)?\s*(星期|礼拜|周)([一二三四五六日天1-7])?`), func(m []string, now time.Time) (time.Time, bool) {
 		if m[1] == "" && m[3] == "" {
 			return time.Time{}, false // bare 周 (周末, 每周) is no date
 		}
@@ -129,7 +132,7 @@ var dateRules = []dateRule{
 		return d, true
 	}},
 	// 三天前, 两周前, 半个月前, 3个月之前, 一年前, 半年前
-	{"前", false, regexp.MustCompile(`(` + datePatN[1:len(datePatN)-1] + `|半)\s*(?:个)?\s*(多)?\s*(天|日|周|星期|礼拜|月|年)\s*(?:前|之前|以前)`), func(m []string, now time.Time) (time.Time, bool) {
+	{"前", false, nil, regexp.MustCompile(`(` + datePatN[1:len(datePatN)-1] + `|半)\s*(?:个)?\s*(多)?\s*(天|日|周|星期|礼拜|月|年)\s*(?:前|之前|以前)`), func(m []string, now time.Time) (time.Time, bool) {
 		n := 0
 		half := m[1] == "半"
 		if !half {
@@ -158,7 +161,7 @@ var dateRules = []dateRule{
 	}},
 	// 这一个礼拜, 这半个月, 最近三个月, 近一年: a stretch of time up to
 	// now resolves to its start, as 上个月 does to its first day.
-	{"这近", false, regexp.MustCompile(`(?:这|最近|近)\s*(` + datePatN[1:len(datePatN)-1] + `|半|几)\s*(?:个)?\s*(?:多)?\s*(天|日|周|星期|礼拜|月|年)`), func(m []string, now time.Time) (time.Time, bool) {
+	{"这近", false, recentStretch, regexp.MustCompile(`(?:这|最近|近)\s*(` + datePatN[1:len(datePatN)-1] + `|半|几)\s*(?:个)?\s*(?:多)?\s*(天|日|周|星期|礼拜|月|年)`), func(m []string, now time.Time) (time.Time, bool) {
 		n := 3 // 几
 		switch m[1] {
 		case "半":
@@ -191,12 +194,12 @@ var dateRules = []dateRule{
 		}
 	}},
 	// 前几天, 这两天, 前些日子: a few days back.
-	{"几两些", false, regexp.MustCompile(`(?:前|这|最近)\s*(几|两|些)\s*(?:天|日子)`), func(m []string, now time.Time) (time.Time, bool) {
+	{"几两些", false, fewDaysBack, regexp.MustCompile(`(?:前|这|最近)\s*(几|两|些)\s*(?:天|日子)`), func(m []string, now time.Time) (time.Time, bool) {
 		back := map[string]int{"几": 3, "两": 2, "些": 7}[m[1]]
 		return midnight(now).AddDate(0, 0, -back), true
 	}},
 	// 今天, 昨天, 前天, 大前天, 昨晚, 今早, 刚才
-	{"前昨今天晚早刚儿", false, regexp.MustCompile(`大前天|前天|昨天|昨日|昨晚|昨儿|今天|今日|今早|今晚|今儿|刚才|刚刚`), func(m []string, now time.Time) (time.Time, bool) {
+	{"前昨今天晚早刚儿", false, nil, regexp.MustCompile(`大前天|前天|昨天|昨日|昨晚|昨儿|今天|今日|今早|今晚|今儿|刚才|刚刚`), func(m []string, now time.Time) (time.Time, bool) {
 		t := midnight(now)
 		switch m[0] {
 		case "大前天":
@@ -217,7 +220,7 @@ var dateRules = []dateRule{
 		return t, true
 	}},
 	// 15号 on its own: a day of this month, or last month if still ahead.
-	{"日号", true, regexp.MustCompile(`(^|[^\d编尾账单工卡第号])` + datePatN + `\s*[日号]([^\d线楼门窗柜机床位房院店码内后之以期到起]|$)`), func(m []string, now time.Time) (time.Time, bool) {
+	{"日号", true, nil, regexp.MustCompile(`(^|[^\d编尾账单工卡第号])` + datePatN + `\s*[日号]([^\d线楼门窗柜机床位房院店码内后之以期到起]|$)`), func(m []string, now time.Time) (time.Time, bool) {
 		day := smallNum(m[2])
 		t, ok := ymd(now.Year(), int(now.Month()), day, now)
 		if ok && t.After(now) {
@@ -238,7 +241,7 @@ var partOfDayHours = map[string]int{"早上": 8, "早晨": 8, "上午": 10, "中
 // reads as an impossible date (2月30日) hides the shorter matches inside
 // it, so "30日" alone is not taken from it.
 func findDate(text string, now time.Time) (time.Time, bool) {
-	if !strings.ContainsAny(text, "年月日号天周星拜前刚晚早这近些-/."+festivalNeed) {
+	if !strings.ContainsAny(text, "年月日号天周星拜前刚晚早-/."+festivalNeed) && !recentStretch(text) {
 		return time.Time{}, false // most messages: skip the regexps
 	}
 	type match struct {
@@ -248,7 +251,7 @@ func findDate(text string, now time.Time) (time.Time, bool) {
 	}
 	var ms []match
 	for _, rule := range dateRules {
-		if !strings.ContainsAny(text, rule.need) || (rule.afterNumber && !numeralBefore(text, rule.need)) {
+		if !strings.ContainsAny(text, rule.need) || (rule.afterNumber && !numeralBefore(text, rule.need)) || (rule.pre != nil && !rule.pre(text)) {
 			continue
 		}
 		for _, loc := range rule.re.FindAllStringSubmatchIndex(text, 8) {
@@ -397,4 +400,30 @@ func smallNum(s string) int {
 		return -1
 	}
 	return int(v)
+}
+
+// recentStretch and fewDaysBack are the cheap tests of the two rules for
+// a stretch up to now and a few days back.
+func recentStretch(text string) bool {
+	return numeralAfter(text, "这") || numeralAfter(text, "近")
+}
+
+// numeralAfter reports whether word is followed somewhere in text by a
+// numeral, 半 or 几 (这两个礼拜, 近三个月), allowing one space between.
+func numeralAfter(text, word string) bool {
+	for rest := text; ; {
+		i := strings.Index(rest, word)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(word):]
+		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(rest, " "))
+		if strings.ContainsRune("一二两三四五六七八九十半几0123456789", r) {
+			return true
+		}
+	}
+}
+
+func fewDaysBack(text string) bool {
+	return strings.Contains(text, "几天") || strings.Contains(text, "两天") || strings.Contains(text, "些天") || strings.Contains(text, "些日子")
 }

@@ -222,7 +222,7 @@ func demandsOf(lower string, h *textHits) []string {
 	}
 	var out []string
 	seen := map[string]bool{}
-	harass := strings.Contains(lower, "别") || strings.Contains(lower, "不")
+	harass := strings.Contains(lower, "别") || strings.Contains(lower, "不要") || strings.Contains(lower, "不准") || strings.Contains(lower, "不许")
 	for _, d := range demandCues {
 		if seen[d.code] {
 			continue

@@ -246,7 +246,7 @@ var fundsSourceRE = regexp.MustCompile(`(?:从|把)[^，。！？；,!?;]{0,12}?
 func findInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 	text = truncateRunes(text, maxScanRunes)
 	m, ok := firstInstitution(text, tableOnly)
-	if ok && strings.ContainsAny(text, "放卡负") {
+	if ok && containsAny(text, roleGate) {
 		if r, found := roleInstitution(text, tableOnly); found && r.name != m.name {
 			return r, true
 		}
@@ -276,6 +276,9 @@ func findInstitution(text string, tableOnly bool) (institutionMatch, bool) {
 var roleRE = regexp.MustCompile(`(?:是|由)([^，。！？；,!?;\s]{2,10}?)(?:放的款|放款|出的钱|出资)` +
 	`|卡在([^，。！？；,!?;\s]{2,8}?)的?(?:atm|取款机|柜员机|自助机|存取款机)` +
 	`|([^，。！？；,!?;\s]{2,8}?)(?:得|要|必须|应该)(?:给我)?(?:负责|负全责)`)
+
+// roleGate are the literal words roleRE needs one of, tested first.
+var roleGate = []string{"放的款", "放款", "出的钱", "出资", "卡在", "负责", "负全责"}
 
 // roleInstitution returns the institution roleRE names, if any.
 func roleInstitution(text string, tableOnly bool) (institutionMatch, bool) {

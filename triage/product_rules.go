@@ -180,7 +180,7 @@ func depositTurnedInsurance(lower string) bool {
 
 // staffLoan is STAFF-LOAN: a bank employee borrowing from a customer.
 func staffLoan(lower string) bool {
-	return strings.Contains(lower, "借") && staffLoanRE.MatchString(lower) && !strings.Contains(lower, "保险")
+	return containsAny(lower, []string{"找我借", "向我借", "跟我借", "借了我", "问我借"}) && staffLoanRE.MatchString(lower) && !strings.Contains(lower, "保险")
 }
 
 // tiedSale is the convention's CH-TIE (docs/labelling/reason-selling.md):

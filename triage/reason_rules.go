@@ -69,7 +69,7 @@ var (
 
 // switchedOnByDefault reports CH-DEFAULT.
 func switchedOnByDefault(lower string) bool {
-	if lureRE.MatchString(lower) || notDefaultRE.MatchString(lower) {
+	if !strings.Contains(lower, "默认") && !strings.Contains(lower, "自动") || lureRE.MatchString(lower) || notDefaultRE.MatchString(lower) {
 		return false
 	}
 	if strings.Contains(lower, "默认") && defaultOnRE.MatchString(lower) {
