@@ -126,6 +126,23 @@ func freeInsuranceLure(lower string) bool {
 	return strings.Contains(lower, "险") && freeGiftRE.MatchString(lower) && strings.ContainsAny(lower, "扣收")
 }
 
+// FC-1 (docs/labelling/reason-selling.md): a charge the contract says is
+// not due ("合同上写的是提前还款不收违约金", "合同里根本没写这条") is a fee
+// dispute; the contract is evidence. A credit pitch (MK-PITCH), an
+// agreement changed after signing (CT-CLAUSE) and a collector's demand
+// are other rules' ground. On the train split: fees 5 of 5.
+var (
+	notInContractRE = regexp.MustCompile(`(合同|协议)[^。！？]{0,16}(不收|免收|免|没有|没写|根本没|不用交|无需|不需要)[^。！？]{0,10}(违约金|手续费|费)` +
+		`|(合同|协议)[^。！？]{0,6}(里|上)?(根本)?(没有|没写)[^。！？]{0,10}(违约金|手续费|这条|这笔)`)
+	notFC1RE = regexp.MustCompile(`催收|免息|零利率|零息|0利息|零利息|改成|改了`)
+)
+
+// chargeNotInContract reports FC-1.
+func chargeNotInContract(lower string) bool {
+	return containsAny(lower, []string{"合同", "协议"}) && strings.ContainsAny(lower, "扣收交付") &&
+		notInContractRE.MatchString(lower) && !notFC1RE.MatchString(lower)
+}
+
 // reasonRules are the convention's reason rules in the order they are
 // applied to a complaint (a later one that holds wins): each gives its
 // reason unless the model's reading is one it keeps.
@@ -142,4 +159,5 @@ var reasonRules = []struct {
 	{"other", nil, staffLoan},
 	{"marketing", nil, depositTurnedInsurance},
 	{"marketing", nil, freeInsuranceLure},
+	{"fees", nil, chargeNotInContract},
 }

@@ -64,6 +64,10 @@ func TestReasonRules(t *testing.T) {
 		{"MK-LURE", freeInsuranceLure, "电话里说免费送我一份医疗险，结果每个月从我微信扣168", true},
 		{"MK-LURE", freeInsuranceLure, "买理财送了一桶油", false},
 		{"MK-LURE", freeInsuranceLure, "保险每年扣费，买的时候没说", false},
+		// FC-1: a charge the contract says is not due.
+		{"FC-1", chargeNotInContract, "合同上白纸黑字写着满三年提前还款不收违约金，上个月我提前还了20万，结果被扣了2000块违约金", true},
+		{"FC-1", chargeNotInContract, "合同写着提前还款收3%违约金，业务员说满一年随便还，现在要收我4500", false},
+		{"FC-1", chargeNotInContract, "分期协议写得很清楚，提前还款不收手续费，后来协议改成收了", false},
 	} {
 		if got := c.rule(asciiLower(prepareText(c.text))); got != c.want {
 			t.Errorf("%s(%q) = %v, want %v", c.name, c.text, got, c.want)
