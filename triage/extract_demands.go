@@ -144,6 +144,9 @@ var harassRE = regexp.MustCompile(`(别|不要|不准|不许)再?(来|到|上|�
 // 息"); "告诉我" alone is mostly a report ("客服告诉我要等三天").
 var tellMeRE = regexp.MustCompile(`告诉我[^，。！？；,.!?;]{0,6}?(从哪|哪来|哪里来|哪弄|为什么|为啥|凭什么|怎么回事|是谁|谁给)`)
 
+// asksToBeTold reports tellMeRE behind its cheap gate.
+func asksToBeTold(lower string) bool { return strings.Contains(lower, "告诉我") && tellMeRE.MatchString(lower) }
+
 // ParseDemands returns the demand codes found in text, in taxonomy order.
 // It reads only what the consumer wrote; a complaint with no clear demand
 // yields none, and the caller decides whether that means "other".
@@ -169,7 +172,7 @@ func StatedDemands(text string) []string {
 	h := scanPhrases(masked)
 	var out []string
 	for _, d := range demandsOf(masked, h) { // already masked: no second scan
-		if d != "explanation" || h.any(explanationAsked) || strings.Contains(masked, "告诉我") && tellMeRE.MatchString(masked) {
+		if d != "explanation" || h.any(explanationAsked) || asksToBeTold(masked) {
 			out = append(out, d)
 		}
 	}
@@ -228,7 +231,7 @@ func demandsOf(lower string, h *textHits) []string {
 			continue
 		}
 		if h.any(d.list) || d.code == "stop_harassment" && harass && harassRE.MatchString(lower) ||
-			d.code == "explanation" && strings.Contains(lower, "告诉我") && tellMeRE.MatchString(lower) {
+			d.code == "explanation" && asksToBeTold(lower) {
 			seen[d.code] = true
 			out = append(out, d.code)
 		}
