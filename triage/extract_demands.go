@@ -145,7 +145,9 @@ var harassRE = regexp.MustCompile(`(别|不要|不准|不许)再?(来|到|上|�
 var tellMeRE = regexp.MustCompile(`告诉我[^，。！？；,.!?;]{0,6}?(从哪|哪来|哪里来|哪弄|为什么|为啥|凭什么|怎么回事|是谁|谁给)`)
 
 // asksToBeTold reports tellMeRE behind its cheap gate.
-func asksToBeTold(lower string) bool { return strings.Contains(lower, "告诉我") && tellMeRE.MatchString(lower) }
+func asksToBeTold(lower string) bool {
+	return strings.Contains(lower, "告诉我") && tellMeRE.MatchString(lower)
+}
 
 // ParseDemands returns the demand codes found in text, in taxonomy order.
 // It reads only what the consumer wrote; a complaint with no clear demand
