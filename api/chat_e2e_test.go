@@ -684,4 +684,17 @@ func TestChatAnswersThatMustNotDerailTheForm(t *testing.T) {
 	if o := last(c.say("前年在上海用东方财富app开的户，现在回成都了想销户，客服说必须本人回上海营业部去办，开户线上几分钟，销户要我跑一千多公里？")); o.Expecting == "" || o.Expecting == "description" {
 		t.Fatalf("the story was taken for a question and asked for again: %+v", o)
 	}
+
+	// A surname given alone ("我姓林") is how many people answer: the bot
+	// asks 先生 or 女士 instead of asking for the name again.
+	c, _ = e.dial(t, "")
+	untilAsked(t, c, "兴业银行买的理财到期收益比业绩比较基准低了一半，上周到期的，十万块，要求解释收益怎么算的", "name")
+	if o := last(c.say("我姓林")); o.Expecting != "name" || !strings.Contains(o.Text, "林女士") {
+		t.Fatalf("a surname alone was not followed up: %+v", o)
+	}
+	facts = maps.Clone(zhangFacts)
+	facts["name"] = "女的"
+	if o = fileUntilConfirm(t, c, "女的", facts); !strings.Contains(o.Text, "林*士") {
+		t.Fatalf("name is not 林女士 (masked 林*士) in the summary: %s", o.Text)
+	}
 }

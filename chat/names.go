@@ -35,6 +35,17 @@ func parseName(text string) (string, bool) {
 		name = cand
 	}
 	if name == "" {
+		if sur, title, ok := surnameOf(s); ok {
+			// "我姓胡，胡德明": the full name follows the surname.
+			full := fullNameRE.FindString(s[strings.LastIndex(s, sur):])
+			if utf8.RuneCountInString(full) > utf8.RuneCountInString(sur) && !titleWordRE.MatchString(full[len(sur):]) {
+				return full, true
+			}
+			if title == "" {
+				return "", false
+			}
+			return sur + title, true
+		}
 		name = s
 		for _, p := range []string{"我叫", "俺叫", "我是", "俺是", "我姓", "俺姓", "姓名", "名字是", "叫我", "叫", "本人", "姓"} {
 			name = strings.TrimSpace(strings.TrimPrefix(name, p))
@@ -57,3 +68,46 @@ var nameRefusedRE = regexp.MustCompile(`不想|不方便|不愿|不说|保密|�
 
 // nameRefused reports whether text declines to give a name.
 func nameRefused(text string) bool { return nameRefusedRE.MatchString(text) }
+
+// surnameRE is a surname given alone, the way people give it on the phone:
+// "我姓林", "免贵姓张，弓长张", "姓欧阳的欧阳". What follows the surname
+// is read for a title ("我姓林，林女士").
+var surnameRE = regexp.MustCompile(`^(?:免贵|我|俺|本人|我就)?(?:免贵)?姓\s*(\p{Han}{1,2})`)
+
+// fullNameRE is a name of two to four characters at the start of a text.
+var fullNameRE = regexp.MustCompile(`^\p{Han}{2,4}`)
+
+// titleWordRE is a form of address after a surname ("林女士", "王大爷").
+var titleWordRE = regexp.MustCompile(`^(?:女士|先生|小姐|阿姨|大姐|大爷|大叔|大哥|大妈|老师|师傅|姐|哥|叔|姨|总)`)
+
+// compoundSurnames are the two-character surnames common enough to meet.
+var compoundSurnames = []string{"欧阳", "司马", "诸葛", "上官", "东方", "慕容", "司徒", "皇甫", "令狐", "夏侯", "尉迟", "长孙", "宇文", "公孙", "端木", "南宫", "西门", "独孤"}
+
+// surnameOf reads an answer that gives only a surname. title is 先生 or
+// 女士 when the answer also says which; ok is false when the answer is
+// not a surname.
+func surnameOf(text string) (surname, title string, ok bool) {
+	m := surnameRE.FindStringSubmatch(strings.TrimSpace(text))
+	if m == nil {
+		return "", "", false
+	}
+	surname = string([]rune(m[1])[:1])
+	for _, c := range compoundSurnames {
+		if m[1] == c {
+			surname = c
+		}
+	}
+	return surname, titleOf(text[len(m[0])-len(m[1])+len(surname):]), true
+}
+
+// titleOf reads how someone wants to be addressed from an answer to
+// "先生还是女士？": "女的", "是女士", "阿姨".
+func titleOf(text string) string {
+	switch {
+	case strings.ContainsAny(text, "女姐姨婆妈娘"):
+		return "女士"
+	case strings.ContainsAny(text, "男先生叔伯爷哥"):
+		return "先生"
+	}
+	return ""
+}

@@ -19,15 +19,42 @@ func TestParseName(t *testing.T) {
 		"我是赵明":         "赵明",
 		"叫我小王就行":       "小王",
 		"李女士":          "李女士",
+		"我姓林，林女士":      "林女士",
+		"我姓胡，胡德明":      "胡德明",
+		"我姓周 周丽":       "周丽",
+		"我姓张，张伯涛":      "张伯涛",
+		"免贵姓李，木子李，李晓燕": "李晓燕",
+		"免贵姓欧阳，欧阳先生":   "欧阳先生",
 	} {
 		if got, ok := parseName(in); !ok || got != want {
 			t.Errorf("parseName(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
 	// Declining or questioning is never a name to file.
-	for _, in := range []string{"我姓刘", "13812345678", "张", "", "不想说", "匿名可以吗", "为什么要名字", "不方便透露", "保密"} {
+	for _, in := range []string{"我姓刘", "我姓张，弓长张", "13812345678", "张", "", "不想说", "匿名可以吗", "为什么要名字", "不方便透露", "保密"} {
 		if got, ok := parseName(in); ok {
 			t.Errorf("parseName(%q) = %q, want no name", in, got)
+		}
+	}
+}
+
+func TestSurnameOf(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string][2]string{
+		"我姓林":       {"林", ""},
+		"免贵姓张，弓长张":  {"张", ""},
+		"姓欧阳":       {"欧阳", ""},
+		"俺姓王，王大爷就行": {"王", "先生"},
+		"我姓李，是女的":   {"李", "女士"},
+	} {
+		sur, title, ok := surnameOf(in)
+		if !ok || sur != want[0] || title != want[1] {
+			t.Errorf("surnameOf(%q) = %q %q %v; want %q %q", in, sur, title, ok, want[0], want[1])
+		}
+	}
+	for _, in := range []string{"林晓", "张先生", "不姓", ""} {
+		if sur, _, ok := surnameOf(in); ok {
+			t.Errorf("surnameOf(%q) = %q, want none", in, sur)
 		}
 	}
 }

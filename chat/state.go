@@ -70,14 +70,17 @@ type Form struct {
 	OccurredAt  string   `json:"occurred_at,omitempty"` // YYYY-MM-DD or "不详"
 	AmountYuan  *float64 `json:"amount_yuan,omitempty"`
 	// AmountForeign is an amount in a foreign currency, as written.
-	AmountForeign string          `json:"amount_foreign,omitempty"`
-	Request       string          `json:"request,omitempty"`
-	Demands       []string        `json:"demands,omitempty"`
-	Name          string          `json:"name,omitempty"`
-	Phone         string          `json:"phone,omitempty"`
-	Consent       bool            `json:"consent,omitempty"`
-	Filled        map[string]bool `json:"filled,omitempty"`
-	Filed         string          `json:"filed,omitempty"` // tracking number once filed
+	AmountForeign string   `json:"amount_foreign,omitempty"`
+	Request       string   `json:"request,omitempty"`
+	Demands       []string `json:"demands,omitempty"`
+	Name          string   `json:"name,omitempty"`
+	// Surname is a surname given alone ("我姓林"), kept while the bot
+	// asks 先生 or 女士.
+	Surname string          `json:"surname,omitempty"`
+	Phone   string          `json:"phone,omitempty"`
+	Consent bool            `json:"consent,omitempty"`
+	Filled  map[string]bool `json:"filled,omitempty"`
+	Filed   string          `json:"filed,omitempty"` // tracking number once filed
 	// Product and Reason are the consumer's own corrections of the
 	// category shown in the summary ("类别不对，是理财"); they win over the
 	// classifier.

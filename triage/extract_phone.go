@@ -12,8 +12,8 @@ import (
 // with a digit too many are rejected.
 func ParsePhone(s string) (string, bool) {
 	s = prepareText(s)
-	if p := pii.Phones(s); len(p) > 0 {
-		return p[0], true
+	if p := phoneIn(s); p != "" {
+		return p, true
 	}
 	if !strings.ContainsAny(s, "幺一二三四五六七八九零〇") {
 		return "", false
@@ -35,8 +35,32 @@ func ParsePhone(s string) (string, bool) {
 			b.WriteRune(r)
 		}
 	}
-	if p := pii.Phones(b.String()); len(p) > 0 {
-		return p[0], true
+	if p := phoneIn(b.String()); p != "" {
+		return p, true
 	}
 	return "", false
 }
+
+// phoneIn finds a mobile number in a slot answer however its digits are
+// grouped: people type "13597 628 413" or "188-7406-5317" as they read
+// the number off a card. Separators are dropped only between digits, so
+// two numbers apart in words stay apart.
+func phoneIn(s string) string {
+	if p := pii.Phones(s); len(p) > 0 {
+		return p[0]
+	}
+	rs := []rune(s)
+	digit := func(r rune) bool { return r >= '0' && r <= '9' }
+	var b strings.Builder
+	for i, r := range rs {
+		if strings.ContainsRune(" -.·—\u3000_", r) && i > 0 && i+1 < len(rs) && digit(rs[i-1]) && digit(rs[i+1]) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if p := pii.Phones(b.String()); len(p) > 0 {
+		return p[0]
+	}
+	return ""
+}
+
