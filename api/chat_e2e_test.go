@@ -697,4 +697,11 @@ func TestChatAnswersThatMustNotDerailTheForm(t *testing.T) {
 	if o = fileUntilConfirm(t, c, "女的", facts); !strings.Contains(o.Text, "林*士") {
 		t.Fatalf("name is not 林女士 (masked 林*士) in the summary: %s", o.Text)
 	}
+	// Given the surname again, the bot takes it rather than loop.
+	c, _ = e.dial(t, "")
+	untilAsked(t, c, "兴业银行买的理财到期收益比业绩比较基准低了一半，上周到期的，十万块，要求解释收益怎么算的", "name")
+	last(c.say("我姓林"))
+	if o := last(c.say("我姓林")); o.Expecting != "phone" {
+		t.Fatalf("the surname said twice was asked for a third time: %+v", o)
+	}
 }

@@ -349,6 +349,13 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 		}
 		if !ok {
 			if sur, _, isSur := surnameOf(text); isSur {
+				if f.Surname == sur {
+					// Asked 先生 or 女士 and given the surname again: file it
+					// as it is rather than ask a third time.
+					f.Name = sur + "先生/女士"
+					f.fill(slotName)
+					return true, ""
+				}
 				f.Surname = sur
 				return false, "好的，请问怎么称呼您：" + sur + "先生还是" + sur + "女士？"
 			}

@@ -20,17 +20,20 @@ var demandCues = []struct {
 		"全额退", "退掉", "退多收", "退差价", "把钱还", "钱还给我", "给我退", "退保费", "退手续费", "退年费", "免了", "减免", "免掉", "撤销扣款", "冲正", "退了", "调回", "退回来",
 		// Cantonese: 退返 (give back); money put back on the card.
 		"退返", "退到我", "退到卡", "退进",
+		// Said as an obligation: "钱得退", "年费必须退".
+		"钱得退", "费得退", "得退给", "得退回", "必须退",
 	)},
 	{"compensation", phrases(
 		"赔偿", "赔钱", "补偿", "赔给我", "赔我", "承担损失", "承担责任", "负责任", "负责到底", "损失由", "该赔", "应该赔", "要赔", "按合同赔", "精神损失",
 		"承担部分", "承担全部", "误工费", "兑付", "补给我", "补上", "补发", "补回",
 		"理赔款", "赔付", "赔款", "把理赔款", "把理赔金", "钱赔", "赔了",
-		"银行赔", "你们赔", "该银行赔", "由银行赔", "平台赔", "公司赔", "你们得赔", "你们要赔", "得赔给我",
+		"银行赔", "你们赔", "该银行赔", "由银行赔", "平台赔", "公司赔", "你们得赔", "你们要赔", "得赔给我", "得赔",
 	)},
 	{"stop_harassment", phrases(
 		"别再打", "不要再打", "停止骚扰", "停止催收", "别骚扰", "不要骚扰", "别打电话", "不要打电话", "别给我打", "不要给我打", "别再发", "不要再发", "别再催",
 		"不要再联系", "别联系我", "停止推销", "别再推销", "不要再推销", "别打了", "不要打了", "别发了",
 		"别再骚扰", "不要再骚扰", "骚扰我", "别找我家人", "别打我家", "别再来", "别老缠着", "别缠着", "不要缠着",
+		"别冒充", "不要冒充", "不许冒充", "别吓唬", "不要吓唬", "别吓人",
 		"别再给我打", "不要再给我打", "别再给我发", "不要再给我发", "别再打电话", "不要再打电话", "别再发短信", "不要再发短信",
 	)},
 	{"correction", phrases(
@@ -44,7 +47,7 @@ var demandCues = []struct {
 	{"explanation", phrases(
 		// Indignant questions imply the demand; in a story they are often
 		// rhetorical ("这合理吗？"), so StatedDemands leaves them out.
-		"为什么", "凭什么", "怎么回事", "怎么算", "合理吗", "合法吗", "合规吗", "是否合理", "是否合法", "什么意思", "啥意思", "凭啥",
+		"为什么", "凭什么", "怎么回事", "怎么算", "合理吗", "合法吗", "合规吗", "是否合理", "是否合法", "什么意思", "啥意思", "凭啥", "为啥",
 	)},
 	{"cancel", phrases(
 		"取消", "解约", "注销", "退保", "销户", "解绑", "退订", "停止扣", "停掉", "关掉", "关闭", "撤销合同", "撤销", "终止", "不想要了", "不要了", "不续",
@@ -54,7 +57,7 @@ var demandCues = []struct {
 		// A service switched off, or refused, in plain words.
 		"给我关了", "给我关掉", "把它关了", "我不要这个", "不要这个东西", "保险我们不要", "保险我不要", "这个保险不要",
 		"保险给退", "保单给退", "续费给关", "给关了", "保险我退了", "保单我退了",
-		"给我停了", "给我停掉", "帮我停了", "服务停了",
+		"给我停了", "给我停掉", "帮我停了", "服务停了", "帮我撤了", "帮我撤掉",
 	)},
 }
 
@@ -62,6 +65,7 @@ var demandCues = []struct {
 var explanationAsked = phrases(
 	"解释", "说法", "依据", "讲清楚", "说清楚", "说明", "给个答复", "交代", "查清楚", "查明", "搞清楚",
 	// "告诉我" alone is mostly a report ("客服告诉我要等三天").
+	"想知道为", "想知道到底", "想知道怎么", "想知道凭", "想知道是", "想问问为", "想问问到底",
 	"告诉我你们", "告诉我为什么", "告诉我到底", "告诉我是从", "告诉我从哪", "告诉我哪来", "告诉我是怎么", "全告诉我", "都告诉我", "一次性告诉",
 )
 
@@ -138,11 +142,25 @@ var sumBackRE = regexp.MustCompile(`(钱|款|原数|全数|[0-9一二两三四�
 // 跑" is not one.
 var harassRE = regexp.MustCompile(`(别|不要|不准|不许)再?(来|到|上|拉着|缠着)[^，。！？；,.!?;]{0,10}(闹|骚扰|刷屏|堵|推销|烦)` +
 	`|(别|不要|不准|不许)再?(给|往|跟|半夜|天天|老)[^，。！？；,.!?;]{0,10}(打电话|发短信|发信息)` +
-	`|(别|不要)再让[^，。！？；,.!?;]{0,8}(打电话|打给|发短信|发信息|联系|骚扰|催|上门)`)
+	`|(别|不要)再让[^，。！？；,.!?;]{0,8}(打电话|打给|发短信|发信息|联系|骚扰|催|上门)` +
+	// Who not to call or visit ("别再去找我女儿", "不准再打我爸电话", "莫打我屋里人
+	// 的电话了"): 莫 is 别 in much of the south.
+	`|(别|不要|不准|不许|莫|不得|禁止)再?(去|来)?(打|找|联系|骚扰|吓唬|吓|打扰|烦)(我|俺)?的?(电话|爸|妈|父|母|家|女儿|儿子|孩子|老人|老婆|老公|媳妇|丈人|岳|亲戚|朋友|同事|领导|主管|老板|公司|单位|屋里|村|邻居|通讯录)`)
+
+// switchOffRE is a product or service to be switched off or undone in
+// plain words ("把这个分期撤了", "把花呗给我爸关了"): the object makes it a
+// cancel, where "门关了" or "记录撤了" are not.
+var switchOffRE = regexp.MustCompile(`(花呗|白条|月付|分付|分期|自动续费|自动扣款|免密|会员|服务|业务|功能|套餐|理财|保险|短信通知)[^，。！？；,.!?;]{0,6}?(关了|关掉|撤了|撤掉|停了|停掉|我不要|不想要)`)
+
+// switchOffWords gate switchOffRE.
+var switchOffWords = []string{"关了", "关掉", "撤了", "撤掉", "停了", "停掉", "不要", "不想要"}
+
+// harassGate are the words every ask of harassRE starts with.
+var harassGate = []string{"别", "不要", "不准", "不许", "莫", "不得", "禁止"}
 
 // tellMeRE asks to be told where, why, how or who ("告诉我他们从哪弄到我的信
 // 息"); "告诉我" alone is mostly a report ("客服告诉我要等三天").
-var tellMeRE = regexp.MustCompile(`告诉我[^，。！？；,.!?;]{0,6}?(从哪|哪来|哪里来|哪弄|为什么|为啥|凭什么|怎么回事|是谁|谁给)`)
+var tellMeRE = regexp.MustCompile(`告诉我[^，。！？；,.!?;]{0,6}?(从哪|哪来|哪里来|哪弄|为什么|为啥|凭什么|怎么回事|是谁|谁给|干什么|干啥|做什么|用在哪|怎么用)`)
 
 // asksToBeTold reports tellMeRE behind its cheap gate.
 func asksToBeTold(lower string) bool {
@@ -227,7 +245,7 @@ func demandsOf(lower string, h *textHits) []string {
 	}
 	var out []string
 	seen := map[string]bool{}
-	harass := strings.Contains(lower, "别") || strings.Contains(lower, "不要") || strings.Contains(lower, "不准") || strings.Contains(lower, "不许")
+	harass := containsAny(lower, harassGate)
 	for _, d := range demandCues {
 		if seen[d.code] {
 			continue
@@ -237,6 +255,9 @@ func demandsOf(lower string, h *textHits) []string {
 			seen[d.code] = true
 			out = append(out, d.code)
 		}
+	}
+	if !seen["cancel"] && containsAny(lower, switchOffWords) && switchOffRE.MatchString(lower) {
+		out = append(out, "cancel") // cancel is the last cue: taxonomy order holds
 	}
 	if !seen["refund"] && (strings.Contains(lower, "退") && refundRE.MatchString(lower) || strings.Contains(lower, "还给") && sumBackRE.MatchString(lower)) {
 		out = append([]string{"refund"}, out...) // refund comes first in taxonomy order
@@ -258,7 +279,7 @@ var requestMarkers = []string{
 	"以后要", "今后要", "要提前", "提前告知", "提前通知",
 	// What the page or paper should say, a file closed, money let through, a
 	// recipient's account frozen.
-	"写清楚", "标清楚", "写明", "标明", "结案", "放行", "冻结", "冻住", "受理", "接受", "封了", "封掉", "封号", "封停", "管管", "管一管",
+	"写清楚", "标清楚", "写明", "标明", "结案", "放行", "冻结", "冻住", "受理", "接受", "删了", "删除", "封了", "封掉", "封号", "封停", "管管", "管一管",
 }
 
 // termsRE is a rate or price asked for from now on ("剩下几期按0.6%收",
