@@ -63,4 +63,3 @@ func phoneIn(s string) string {
 	}
 	return ""
 }
-
