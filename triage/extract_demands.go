@@ -181,7 +181,7 @@ func ParseDemands(text string) []string {
 func StatedDemands(text string) []string {
 	lower := asciiLower(prepareText(text))
 	masked := statedMasks.Replace(demandMasks.Replace(lower))
-	if strings.Contains(masked, "不能") {
+	if strings.Contains(masked, "不能") || strings.Contains(masked, "一次") {
 		masked = rhetoricalAskRE.ReplaceAllStringFunc(masked, blank)
 	}
 	// Only in a story: an answer to "what do you want" may well start
@@ -227,7 +227,9 @@ var statedMasks = strings.NewReplacer(
 // wants an explanation now, so a dialog still asks what they want.
 // "能不能一次说清楚？？" after trips made in vain is the same reproach.
 var rhetoricalAskRE = regexp.MustCompile(`不能[^，。！？；,.!?;]{0,12}?(说清楚|讲清楚|说明白|讲明白|说明|解释)[^，。！？；,.!?;]{0,6}?吗` +
-	`|(就不能|能不能|不能)一次(性)?(说清楚|讲清楚|说全|说明白|讲明白|告诉)`)
+	`|(就不能|能不能|不能)一次(性)?(说清楚|讲清楚|说全|说明白|讲明白|告诉)` +
+	// "一次说清楚就那么难？", "一次说清楚会死吗": the same reproach.
+	`|一次(性)?(说清楚|讲清楚|说全|说明白|讲明白|说完|讲完)[^，。！？；,.!?;]{0,3}(那么难|这么难|很难|难吗|会死|不行吗|会怎样|怎么了)`)
 
 // demandsOf reads the demands of a lowered, prepared text whose phrases
 // are in h. Masked words are rare, so the text is only scanned again when

@@ -73,6 +73,8 @@ func TestStatedDemandsSkipsRhetoricalQuestions(t *testing.T) {
 		{"转账钱没了，对方也没收到，这算怎么回事", nil},
 		{"凭什么收我年费？我要银行给个说法", []string{"explanation"}},
 		{"凭什么收我年费？退给我", []string{"refund"}},
+		{"跑了四趟，每次说缺一样。一次说清楚就那么难？", nil},
+		{"每次只说一样，一次说完会死吗", nil},
 		// A denied claim or a sales promise tells what happened, not the ask.
 		{"泰康拒赔了，业务员当时说什么病都能赔", nil},
 		{"平安拒赔了，要求按合同赔付", []string{"compensation"}},

@@ -56,6 +56,22 @@ func TestReasonRules(t *testing.T) {
 		{"CH-DEFAULT", switchedOnByDefault, "视频会员自动续费取消了还在扣", false},
 		{"CH-DEFAULT", switchedOnByDefault, "扫码送礼品以后被开通了自动续费的会员，老人都不知道", false},
 		{"CH-DEFAULT", switchedOnByDefault, "信用卡年费乱扣", false},
+		{"CH-DEFAULT", switchedOnByDefault, "付钱的时候支付宝自己给选了花呗分期，他根本不知道啥是花呗", true},
+		{"CH-DEFAULT", switchedOnByDefault, "我从来没有开通过什么大额消费自动分期，工行在我不知情的情况下给我开了", true},
+		{"CH-DEFAULT", switchedOnByDefault, "我自己选了分期，后来想提前还", false},
+		// S1: a loan disbursement delayed past what staff said.
+		{"S1", loanDelayed, "客户经理说好签完合同两周放款，结果拖了快两个月，卖家按合同要我付违约金", true},
+		{"S1", loanDelayed, "房贷批了以后银行又说要重新审批，放款拖了两个月", false},
+		{"S1", loanDelayed, "放款以后才发现利率比合同高", false},
+		// S2: documents asked for piecemeal, visit after visit.
+		{"S2", piecemealDocs, "跑了三趟了 第一趟说要学生证 第二趟说要实习协议 第三趟又要公司开证明 一次说清楚很难吗", true},
+		{"S2", piecemealDocs, "理赔材料交了三次，每次都说缺东西", true},
+		{"S2", piecemealDocs, "能不能给个固定的、一次性说清楚的材料要求？每个月都要交流水", false},
+		// F1: one payment taken twice by a glitch.
+		{"F1-twice", chargedTwice, "支付宝交电费，转圈圈提示网络异常，我又点了一次，结果扣了两次", true},
+		{"F1-twice", chargedTwice, "给主播充抖币 扣了我两次钱 648扣了两遍 抖币就到了一份", true},
+		{"F1-twice", chargedTwice, "代扣的物业费一个月扣了两次，物业和银行互相推", false},
+		{"F1-twice", chargedTwice, "名字多了个空格被退回，来回扣了两次手续费", false},
 		// F1: an automatic debit the institution's system failed.
 		{"F1", systemFailedDebit, "8月中信系统升级，自动还款没扣成，也没人通知我，征信上多了一条逾期记录", true},
 		{"F1", systemFailedDebit, "自动还款没扣成，因为我卡里钱不够", false},
