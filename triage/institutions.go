@@ -121,9 +121,10 @@ var institutionTable = []institution{
 	{"省呗", KindLender, nil},
 	// Insurers.
 	{"中国人寿", KindInsurer, []string{"国寿", "中国人寿保险", "人寿"}},
-	{"中国平安", KindInsurer, []string{"平安保险", "平安人寿", "平安财险", "平安产险", "平安车险", "平安好医生", "平安普惠", "平安e生保", "平安健康"}},
-	{"太平洋保险", KindInsurer, []string{"太保", "中国太保", "太平洋人寿", "太平洋财险", "太平洋产险", "cpic", "中国太平洋保险"}},
+	{"中国平安", KindInsurer, []string{"平安保险", "平安人寿", "平安财险", "平安产险", "平安车险", "平安好医生", "平安普惠", "平安e生保", "平安健康", "中国平安人寿", "平安人寿保险", "中国平安财产保险", "平安财产保险"}},
+	{"太平洋保险", KindInsurer, []string{"太保", "中国太保", "太平洋人寿", "太平洋财险", "太平洋产险", "cpic", "中国太平洋保险", "中国太平洋财产保险", "太平洋财产保险", "中国太平洋人寿保险", "太平洋人寿保险"}},
 	{"中国人保", KindInsurer, []string{"人保", "人保财险", "中国人民保险", "人保寿险", "picc", "中国人民财产保险", "人民财产保险"}},
+	{"中华联合保险", KindInsurer, []string{"中华财险", "中华联合", "中华联合财产保险", "中华联合财险", "中华联合人寿", "中华保险"}},
 	{"泰康人寿", KindInsurer, []string{"泰康", "泰康保险"}},
 	{"新华保险", KindInsurer, []string{"新华人寿", "新华"}},
 	{"友邦保险", KindInsurer, []string{"友邦"}},
@@ -211,6 +212,12 @@ func NormalizeInstitution(s string) (name string, known bool) {
 		return inst.name, true
 	}
 	if m, ok := findInstitution(s, true); ok && m.inst != nil {
+		// "武汉农商行" is one bank, not the family: keep its place.
+		if genericFamily[m.name] {
+			if g, ok := findInstitution(s, false); ok && g.inst == nil && !genericFamily[g.name] && g.name != "" {
+				return g.name, false
+			}
+		}
 		return m.name, true
 	}
 	return s, false
@@ -465,20 +472,24 @@ func isGenericEnd(lower string, i int) bool {
 // References ("你们银行", "那家银行") are not names either.
 func genericName(text, lower string, i int) string {
 	var suffix string
+	for _, r := range ruralForms {
+		if suffix == "" && strings.HasPrefix(lower[i:], r[0]) {
+			suffix = r[1]
+		}
+	}
 	for _, s := range genericSuffixes {
+		if suffix != "" {
+			break
+		}
 		if strings.HasPrefix(lower[i:], s) {
 			suffix = strings.TrimSuffix(text[i:i+len(s)], "公司")
 			break
 		}
 	}
-	for _, a := range []string{"农商行", "信用社", "农信社"} {
-		if suffix == "" && strings.HasPrefix(lower[i:], a) {
-			suffix = a
-		}
-	}
+	rural := strings.HasPrefix(suffix, "农村") || suffix == "村镇银行"
 	start := i
 	n := 0
-	for start > 0 && n < 5 {
+	for start > 0 && n < 7 {
 		r, size := utf8.DecodeLastRuneInString(text[:start])
 		if !unicode.Is(unicode.Han, r) || strings.ContainsRune(nameStopRunes, r) {
 			break
@@ -487,7 +498,8 @@ func genericName(text, lower string, i int) string {
 		n++
 	}
 	prefix := text[start:i]
-	if c := utf8.RuneCountInString(prefix); c < 2 || c > 4 {
+	// A rural bank's place may be a county after its province (黑龙江桦南).
+	if c := utf8.RuneCountInString(prefix); c < 2 || c > 4 && !(rural && c <= 6) {
 		return ""
 	}
 	// A bare 银行 needs a word before the name ("在哈尔滨银行"): at the
@@ -499,12 +511,21 @@ func genericName(text, lower string, i int) string {
 	case suffix == "银行" && (start == 0 || !strings.ContainsRune(nameBoundaryRunes, r)):
 		return ""
 	}
-	for _, bad := range []string{"你们", "他们", "我们", "那家", "这家", "哪家", "某家", "各家", "几家", "其他", "别的", "商业", "国有", "外资", "地方", "手机", "网上", "个人", "正规", "所有", "大型", "小型", "一家", "两家", "三家", "五家", "冒充", "自称", "假", "投诉", "联系", "问", "希望", "觉得", "告诉", "通过", "什么", "时候", "之后", "以后", "如果", "最近", "打开", "请", "怎么", "硬币", "规定", "赎回", "转账", "支持", "换", "离", "至", "资产", "村里", "当地", "本地"} {
+	for _, bad := range []string{"你们", "他们", "我们", "那家", "这家", "哪家", "某家", "各家", "几家", "其他", "别的", "商业", "国有", "外资", "地方", "手机", "网上", "个人", "正规", "所有", "大型", "小型", "一家", "两家", "三家", "五家", "冒充", "自称", "假", "投诉", "联系", "问", "希望", "觉得", "告诉", "通过", "什么", "时候", "之后", "以后", "如果", "最近", "打开", "请", "怎么", "硬币", "规定", "赎回", "转账", "支持", "换", "离", "至", "资产", "村里", "当地", "本地", "镇上", "县里", "县城", "乡里", "村上", "市里", "老家", "城里", "乡下", "附近", "那个", "这个"} {
 		if strings.Contains(prefix, bad) {
 			return ""
 		}
 	}
 	return prefix + suffix
+}
+
+// ruralForms are the ways a rural bank's kind is written, longest first,
+// with the form a name takes, so that "仪陇农商行" and "仪陇农村商业银行"
+// are the same bank.
+var ruralForms = [][2]string{
+	{"农村商业银行", "农村商业银行"}, {"农村信用合作联社", "农村信用合作联社"}, {"农村信用社", "农村信用社"},
+	{"农商银行", "农村商业银行"}, {"村镇银行", "村镇银行"},
+	{"农商行", "农村商业银行"}, {"信用社", "农村信用社"}, {"农信社", "农村信用社"},
 }
 
 // nameStopRunes cannot appear in the part of an institution name before

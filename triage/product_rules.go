@@ -136,6 +136,9 @@ func conventionProduct(lower string) string {
 	if forcedInsurance(lower) {
 		return "insurance"
 	}
+	if strings.Contains(lower, "金条") && goldBarRE.MatchString(lower) && !notGoldRE.MatchString(lower) {
+		return "wealth"
+	}
 	if tiedDeposit(lower) {
 		return "wealth"
 	}
@@ -188,3 +191,14 @@ func staffLoan(lower string) bool {
 // the consumer's free choice (`choice`), however the story goes on; on
 // the train split the two bundles above are choice 15 of 15.
 func tiedSale(lower string) bool { return forcedInsurance(lower) || tiedDeposit(lower) }
+
+// A gold bar bought from a bank is precious metals, wealth (the issue's
+// 贵金属投资), where the model reads 金条 as 京东金条, the cash loan. What
+// says it is metal: grams, buying it back, 黄金, a number of bars. Bars in a
+// safe-deposit box are the box's business (other), and 京东/校园金条 or a
+// loan's words are the loan. On the train split the rule fires on one
+// line (wealth).
+var (
+	goldBarRE = regexp.MustCompile(`[0-9一二两三四五六七八九十几]+根金条|金条[^，。！？；,.!?;]{0,12}(克|回购|卖回|黄金|金店|实物|成色)|(克|黄金|贵金属)[^，。！？；,.!?;]{0,12}金条|买[^，。！？；,.!?;]{0,4}金条`)
+	notGoldRE = regexp.MustCompile(`京东|校园金条|金条分期|保管箱|额度|借款|还款|逾期|催收|利率`)
+)

@@ -122,3 +122,18 @@ func TestClassifyDepositTurnedInsuranceIsMarketing(t *testing.T) {
 		t.Errorf("deposit turned policy: %s / %s, want insurance / marketing", got.Product, got.Reason)
 	}
 }
+
+// A gold bar bought at a bank is wealth; 京东金条 and a safe-deposit box
+// are not.
+func TestGoldBarIsWealth(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"前年在农业银行网点买了两根金条，一共100克，现在想卖回给银行，回购每克要扣15块手续费": "wealth",
+		"京东金条逾期了一天，额度直接冻结":                             "",
+		"我在银行保管箱里放的金条少了两根":                             "",
+	} {
+		if got := conventionProduct(asciiLower(prepareText(text))); got != want {
+			t.Errorf("conventionProduct(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

@@ -153,6 +153,7 @@ var reasonRules = []struct {
 }{
 	{"service", nil, loanDelayed},
 	{"service", nil, piecemealDocs},
+	{"service", nil, staffMisrouted},
 	{"choice", nil, tiedSale},
 	{"marketing", nil, freeCreditPitch},
 	{"choice", []string{"marketing"}, switchedOnByDefault},
@@ -228,3 +229,18 @@ func chargedTwice(lower string) bool {
 
 // twiceWords gate twiceRE.
 var twiceWords = []string{"两", "2", "重复", "双份"}
+
+// S1's staff mistakes (寄错, 填错) include a clerk who keyed the wrong
+// account: money gone astray through staff is how the institution's people
+// handled it, service, where the model reads a transfer lost as
+// fund_security. A consumer's own slip is not this rule. On the train split
+// its lines are service 3 of 3.
+var staffMisroutedRE = regexp.MustCompile(`(柜员|工作人员|大堂经理|客户经理|营业员|业务员)[^。！？!?]{0,20}(输错|打错|录错|转错|弄错|填错)[^。！？!?]{0,12}(账号|卡号|账户|户名|收款|一位|数字|钱|了)`)
+
+// staffMisrouted reports a transfer a clerk sent astray.
+func staffMisrouted(lower string) bool {
+	return containsAny(lower, misroutedWords) && staffMisroutedRE.MatchString(lower)
+}
+
+// misroutedWords gate staffMisroutedRE.
+var misroutedWords = []string{"输错", "打错", "录错", "转错", "弄错", "填错"}

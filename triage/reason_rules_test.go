@@ -67,6 +67,9 @@ func TestReasonRules(t *testing.T) {
 		{"S2", piecemealDocs, "跑了三趟了 第一趟说要学生证 第二趟说要实习协议 第三趟又要公司开证明 一次说清楚很难吗", true},
 		{"S2", piecemealDocs, "理赔材料交了三次，每次都说缺东西", true},
 		{"S2", piecemealDocs, "能不能给个固定的、一次性说清楚的材料要求？每个月都要交流水", false},
+		// S1: a clerk keyed the wrong account.
+		{"S1-staff", staffMisrouted, "邮储柜员给我转学费转错了 卡号输错了一位 五千块钱转到别人那去了", true},
+		{"S1-staff", staffMisrouted, "我自己手机银行转账输错了卡号，钱转给了陌生人", false},
 		// F1: one payment taken twice by a glitch.
 		{"F1-twice", chargedTwice, "支付宝交电费，转圈圈提示网络异常，我又点了一次，结果扣了两次", true},
 		{"F1-twice", chargedTwice, "给主播充抖币 扣了我两次钱 648扣了两遍 抖币就到了一份", true},
