@@ -192,8 +192,19 @@ func SameInstitution(got, want string) bool {
 	if g == "" || w == "" {
 		return g == w
 	}
+	// A kind of bank is not the bank: "农村商业银行" is no answer for
+	// "武汉农村商业银行".
+	if triage.GenericInstitution(g) || triage.GenericInstitution(w) {
+		return g == w
+	}
+	g, w = ruralFull.Replace(g), ruralFull.Replace(w)
 	return g == w || strings.Contains(g, w) || strings.Contains(w, g)
 }
+
+// ruralFull writes a rural bank's kind out in full, so that "仪陇农商行"
+// and "四川仪陇农村商业银行" compare as the same bank; names are kept as
+// written elsewhere.
+var ruralFull = strings.NewReplacer("农村商业银行", "农村商业银行", "农村信用社", "农村信用社", "农商银行", "农村商业银行", "农商行", "农村商业银行", "农信社", "农村信用社", "信用社", "农村信用社")
 
 func readUntil(conn *websocket.Conn, done func(chat.Outbound) bool) error {
 	for {

@@ -18,6 +18,10 @@ func TestSameInstitution(t *testing.T) {
 		{"捷信", "捷信消费金融", true},
 		{"招商银行", "中国建设银行", false},
 		{"", "招商银行", false},
+		{"仪陇农商行", "四川仪陇农村商业银行", true},
+		{"郑州农商银行", "郑州农村商业银行", true},
+		{"武汉农商行", "郑州农村商业银行", false},
+		{"农村商业银行", "武汉农村商业银行", false},
 	} {
 		if got := SameInstitution(c.got, c.want); got != c.same {
 			t.Errorf("SameInstitution(%q, %q) = %v, want %v", c.got, c.want, got, c.same)

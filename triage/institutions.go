@@ -472,9 +472,10 @@ func isGenericEnd(lower string, i int) bool {
 // References ("你们银行", "那家银行") are not names either.
 func genericName(text, lower string, i int) string {
 	var suffix string
+	rural := false
 	for _, r := range ruralForms {
-		if suffix == "" && strings.HasPrefix(lower[i:], r[0]) {
-			suffix = r[1]
+		if suffix == "" && strings.HasPrefix(lower[i:], r) {
+			suffix, rural = r, true
 		}
 	}
 	for _, s := range genericSuffixes {
@@ -486,7 +487,6 @@ func genericName(text, lower string, i int) string {
 			break
 		}
 	}
-	rural := strings.HasPrefix(suffix, "农村") || suffix == "村镇银行"
 	start := i
 	n := 0
 	for start > 0 && n < 7 {
@@ -519,14 +519,9 @@ func genericName(text, lower string, i int) string {
 	return prefix + suffix
 }
 
-// ruralForms are the ways a rural bank's kind is written, longest first,
-// with the form a name takes, so that "仪陇农商行" and "仪陇农村商业银行"
-// are the same bank.
-var ruralForms = [][2]string{
-	{"农村商业银行", "农村商业银行"}, {"农村信用合作联社", "农村信用合作联社"}, {"农村信用社", "农村信用社"},
-	{"农商银行", "农村商业银行"}, {"村镇银行", "村镇银行"},
-	{"农商行", "农村商业银行"}, {"信用社", "农村信用社"}, {"农信社", "农村信用社"},
-}
+// ruralForms are the ways a rural bank's kind is written, longest first;
+// a name keeps the form it was written in.
+var ruralForms = []string{"农村商业银行", "农村信用合作联社", "农村信用社", "农商银行", "村镇银行", "农商行", "信用社", "农信社"}
 
 // nameStopRunes cannot appear in the part of an institution name before
 // its suffix; they mark where the sentence around it begins.

