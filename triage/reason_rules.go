@@ -228,7 +228,7 @@ func chargedTwice(lower string) bool {
 }
 
 // twiceWords gate twiceRE.
-var twiceWords = []string{"两", "2", "重复", "双份"}
+var twiceWords = []string{"扣了两", "扣两", "扣了2", "扣2", "重复扣", "两笔都", "双份"}
 
 // S1's staff mistakes (寄错, 填错) include a clerk who keyed the wrong
 // account: money gone astray through staff is how the institution's people
