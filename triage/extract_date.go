@@ -161,7 +161,7 @@ var dateRules = []dateRule{
 	}},
 	// 这一个礼拜, 这半个月, 最近三个月, 近一年: a stretch of time up to
 	// now resolves to its start, as 上个月 does to its first day.
-	{"这近", false, recentStretch, regexp.MustCompile(`(?:这|最近|近)\s*(` + datePatN[1:len(datePatN)-1] + `|半|几)\s*(?:个)?\s*(?:多)?\s*(天|日|周|星期|礼拜|月|年)`), func(m []string, now time.Time) (time.Time, bool) {
+	{"这近", false, recentStretch, regexp.MustCompile(`(?:这|最近|近)\s*(` + datePatN[1:len(datePatN)-1] + `|半|几)\s*(?:个)?\s*(?:多|来)?\s*(天|日|周|星期|礼拜|月|年)`), func(m []string, now time.Time) (time.Time, bool) {
 		n := 3 // 几
 		switch m[1] {
 		case "半":

@@ -50,6 +50,7 @@ func TestParseDate(t *testing.T) {
 		// A stretch up to now resolves to its start; a few days back.
 		{"这一个礼拜", day(2026, 11, 16, 0, 0), true},
 		{"这两个礼拜", day(2026, 11, 9, 0, 0), true},
+		{"这十来天天天打", day(2026, 11, 13, 0, 0), true},
 		{"这半个月一直在打", day(2026, 11, 8, 0, 0), true},
 		{"最近三个月", day(2026, 8, 23, 0, 0), true},
 		{"前几天", day(2026, 11, 20, 0, 0), true},
