@@ -343,8 +343,9 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 			return false, "理解您的顾虑。投诉要正式登记，需要一个称呼和联系方式，只用于处理这件投诉，转给机构和监管部门时受《个人信息保护法》保护，不会公开。只留姓也可以，比如“王先生”“李女士”。不想登记的话说“算了”就行，有问题我照样可以回答。"
 		}
 		name, ok := parseName(text)
-		// After "林先生还是林女士？" a short "女的" is the answer, not a name.
-		if title := titleOf(text); f.Surname != "" && title != "" && utf8.RuneCountInString(text) <= 6 {
+		// After "林先生还是林女士？" a short "女的" is the answer, not a name;
+		// a full name ("林伯涛") still is one.
+		if title := titleOf(text); f.Surname != "" && title != "" && utf8.RuneCountInString(text) <= 6 && (!ok || !strings.HasPrefix(name, f.Surname)) {
 			name, ok = f.Surname+title, true
 		}
 		if !ok {
