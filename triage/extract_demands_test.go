@@ -153,6 +153,7 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"把这个分期撤了 手续费退我", []string{"refund", "cancel"}},
 		{"把花呗给我爸关了，手续费退回来", []string{"refund", "cancel"}},
 		{"那个理财我不要，帮我撤了，5万退回来", []string{"refund", "cancel"}},
+		{"是你们客服算错的，把征信上的逾期改掉", []string{"correction"}},
 		{"赶紧把征信改成已结清", []string{"correction"}},
 		// Typed on a phone: spaces part the asks.
 		{"多收的佣金退给我 以后按万一收", []string{"refund", "other"}},

@@ -20,7 +20,7 @@ var (
 	// personal_info, whatever product the debt was; a hypothetical mark
 	// ("会上征信") or a good record mentioned in passing is not one.
 	creditMarkRE = regexp.MustCompile(`征信[^。！？!?]{0,10}(逾期|不良|记录|多了|显示|上了|1)|(逾期|不良)[^。！？!?]{0,10}征信|上了?征信`)
-	markCauseRE  = regexp.MustCompile(`自动还款|自动扣款|代扣|系统|没扣成|扣款失败|没扣|扣失败|没有扣`)
+	markCauseRE  = regexp.MustCompile(`自动还款|自动扣款|代扣|系统|没扣成|扣款失败|没扣|扣失败|没有扣|(客服|柜员|工作人员|银行|你们)的?(错|失误)|算错|报错了|少算|没算进去|没把[^，。！？]{0,8}算进`)
 	notMarkRE    = regexp.MustCompile(`会上征信|影响征信|征信(那么|很|挺)好`)
 
 	// ATMNET: an ATM out of cash, out of order, removed or out of reach
@@ -136,6 +136,9 @@ func conventionProduct(lower string) string {
 	if forcedInsurance(lower) {
 		return "insurance"
 	}
+	if strings.Contains(lower, "取") && containsAny(lower, largeCashWords) && largeCashRE.MatchString(lower) && !strings.Contains(lower, "随时支取") {
+		return "cash"
+	}
 	if strings.Contains(lower, "金条") && goldBarRE.MatchString(lower) && !notGoldRE.MatchString(lower) {
 		return "wealth"
 	}
@@ -202,3 +205,14 @@ var (
 	goldBarRE = regexp.MustCompile(`[0-9一二两三四五六七八九十几]+根金条|金条[^，。！？；,.!?;]{0,12}(克|回购|卖回|黄金|金店|实物|成色)|(克|黄金|贵金属)[^，。！？；,.!?;]{0,12}金条|买[^，。！？；,.!?;]{0,4}金条`)
 	notGoldRE = regexp.MustCompile(`京东|校园金条|金条分期|保管箱|额度|借款|还款|逾期|催收|利率`)
 )
+
+// CASHX (docs/labelling/product-accounts.md): the rules on taking out
+// large sums of cash (an appointment, questions about its purpose) are
+// cash services, not the deposit account. A deposit's own promise ("存款
+// 可随时支取") stays with the deposit. On the train split the rule's lines
+// are cash 11 of 11.
+var largeCashRE = regexp.MustCompile(`取[^，。！？；,.!?;]{0,8}(万|现金|钱)[^。！？!?]{0,30}(预约|用途|盘问|审问|干嘛用|干什么用|做什么用|干啥用)` +
+	`|(预约|用途|盘问)[^。！？!?]{0,20}取[^，。！？；,.!?;]{0,6}(万|现金|钱)`)
+
+// largeCashWords gate largeCashRE.
+var largeCashWords = []string{"预约", "用途", "盘问", "审问", "干嘛用", "干什么用", "做什么用", "干啥用"}

@@ -84,8 +84,13 @@ func TestConventionCreditMarkAndTiedSale(t *testing.T) {
 	}{
 		// PI-CR: a mark put there by the institution's failed debit.
 		{"民生银行系统升级那两天我的自动还款没扣成，征信上多了一个1", "personal_info", false},
+		// ... or by a customer-service error (PI-CR names both).
+		{"客服报给我的结清金额少算了2块8利息，两个月后我征信上出来一个逾期，客服的错凭什么让我背", "personal_info", false},
 		{"月付默认开通，逾期了还会上征信，风险全让消费者担", "", false},
 		{"我征信那么好，系统评定给我9.8%的利率", "", false},
+		// CASHX: an appointment or questions for a large cash withdrawal.
+		{"取自己卡里五万块钱，工行非要我提前一天预约，还盘问我取钱干嘛用", "cash", false},
+		{"存款的时候签的单子上写着存款可随时支取，现在要取说大额要提前一天预约", "", false},
 		// CH-TIE: the forced product is a matter of choice.
 		{"银行说买大额存单必须同时买一款理财产品，不买就不卖存单", "wealth", true},
 		{"后来我孙子帮我看才知道存款到期转存买的是权益类基金", "", false},

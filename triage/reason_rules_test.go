@@ -67,6 +67,9 @@ func TestReasonRules(t *testing.T) {
 		{"S2", piecemealDocs, "跑了三趟了 第一趟说要学生证 第二趟说要实习协议 第三趟又要公司开证明 一次说清楚很难吗", true},
 		{"S2", piecemealDocs, "理赔材料交了三次，每次都说缺东西", true},
 		{"S2", piecemealDocs, "能不能给个固定的、一次性说清楚的材料要求？每个月都要交流水", false},
+		// F1: an ATM that paid out nothing.
+		{"F1-atm", atmNoCash, "广州农商行的柜员机取钱，机器咔咔响了一阵没出钱，卡里扣了2000", true},
+		{"F1-atm", atmNoCash, "atm取了两千，回家发现卡被人盗刷了", false},
 		// S1: a clerk keyed the wrong account.
 		{"S1-staff", staffMisrouted, "邮储柜员给我转学费转错了 卡号输错了一位 五千块钱转到别人那去了", true},
 		{"S1-staff", staffMisrouted, "我自己手机银行转账输错了卡号，钱转给了陌生人", false},
