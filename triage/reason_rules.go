@@ -156,6 +156,7 @@ var reasonRules = []struct {
 	{"service", nil, staffMisrouted},
 	{"choice", nil, tiedSale},
 	{"marketing", nil, freeCreditPitch},
+	{"marketing", nil, disguisedCredit},
 	{"choice", []string{"marketing"}, switchedOnByDefault},
 	{"facilities", nil, systemFailedDebit},
 	{"facilities", []string{"fund_security"}, chargedTwice},
@@ -256,3 +257,19 @@ var noCashRE = regexp.MustCompile(`没吐|没出钞|没出钱|钱没出|钱也�
 func atmNoCash(lower string) bool {
 	return (strings.Contains(lower, "机") || strings.Contains(lower, "atm")) && atmRE.MatchString(lower) && noCashRE.MatchString(lower)
 }
+
+// MK-PITCH (a) (docs/labelling/reason-selling.md): credit sold as
+// something else, a 提额 or 额度激活 that turns out to be a cash
+// instalment, a 免费升级 that is a card with a fee, is marketing: the sale
+// misrepresented what the consumer got. The model reads the instalment's
+// fee as a fee dispute. On the train split the rule's lines are marketing
+// 2 of 2.
+var disguisedCreditRE = regexp.MustCompile(`(提额|额度激活|激活额度|免费升级|临时额度)[^。！？!?]{0,50}(其实|结果|实际|原来|才知道|竟然|居然)[^。！？!?]{0,20}(现金分期|贷款|分期|借款|白金卡|年费)`)
+
+// disguisedCredit reports MK-PITCH (a) for credit.
+func disguisedCredit(lower string) bool {
+	return containsAny(lower, disguiseWords) && disguisedCreditRE.MatchString(lower)
+}
+
+// disguiseWords gate disguisedCreditRE.
+var disguiseWords = []string{"提额", "额度激活", "激活额度", "免费升级", "临时额度"}

@@ -67,6 +67,9 @@ func TestReasonRules(t *testing.T) {
 		{"S2", piecemealDocs, "跑了三趟了 第一趟说要学生证 第二趟说要实习协议 第三趟又要公司开证明 一次说清楚很难吗", true},
 		{"S2", piecemealDocs, "理赔材料交了三次，每次都说缺东西", true},
 		{"S2", piecemealDocs, "能不能给个固定的、一次性说清楚的材料要求？每个月都要交流水", false},
+		// MK-PITCH (a): credit sold as something else.
+		{"MK-PITCH-a", disguisedCredit, "95508打电话说给我提额两万 让我按1确认 结果是办了个现金分期 每个月还收手续费", true},
+		{"MK-PITCH-a", disguisedCredit, "申请提额被拒了，客服说综合评分不足", false},
 		// F1: an ATM that paid out nothing.
 		{"F1-atm", atmNoCash, "广州农商行的柜员机取钱，机器咔咔响了一阵没出钱，卡里扣了2000", true},
 		{"F1-atm", atmNoCash, "atm取了两千，回家发现卡被人盗刷了", false},
