@@ -87,7 +87,8 @@ var compoundSurnames = []string{"欧阳", "司马", "诸葛", "上官", "东方"
 // 女士 when the answer also says which; ok is false when the answer is
 // not a surname.
 func surnameOf(text string) (surname, title string, ok bool) {
-	m := surnameRE.FindStringSubmatch(strings.TrimSpace(text))
+	text = strings.TrimSpace(text) // the title is read at offsets of the match
+	m := surnameRE.FindStringSubmatch(text)
 	if m == nil {
 		return "", "", false
 	}
