@@ -18,13 +18,42 @@ var crisisFigureRE = regexp.MustCompile(strings.Join([]string{
 	// Someone else's death in the news, and the suicide clause of a
 	// policy, are talked about, not contemplated.
 	`(新闻|报道|听说|看到|网上说|据说)[^。！？!?]{0,16}?(自杀|跳楼|轻生|寻短见)`,
-	`自杀(条款|免责|除外|责任免除|不赔|拒赔)`,
+	`自杀(条款|免责|除外|责任免除|不赔|拒赔|证明|鉴定|认定|结论)`,
+	// A denial with nothing between ("我没想不开"), a death the insurer
+	// calls a suicide, someone else's jump in a rumour.
+	`没(想不开|想死|想过死|自杀|轻生|寻短见|做傻事)`,
+	`(说是|说成|认定|认定为|定为|定性为|排除|非说是|怀疑是|判定为?)[^，。！？；,.!?;]{0,2}自杀`,
+	`有(个)?人[^，。！？；,.!?;]{0,4}(跳楼|自杀|轻生|跳河|跳江)|(跳楼|自杀|轻生)的(传言|谣言|新闻|消息|事)`,
 	`(年前|多年前|那年|早年)[^，。！？；,.!?;]{0,4}(自杀|跳楼|轻生)`,
-	`托付给[^。！？!?]{0,12}(打工|上班|出差|工作)`,
+	// A child left with family while the writer works away; not when a
+	// trip is what the writer told them ("跟她说我出差几天").
+	`托付给[^。！？!?说]{0,12}(打工|上班|出差|工作)`,
 	// A "last time" that ends in a lawsuit or the regulator is an
 	// ultimatum; fighting (拼了) for a refund is determination.
 	`最后一次[^。！？!?]{0,20}?(起诉|法院|律师|监管|12378|媒体|曝光|仲裁)`,
-	`拼了[^。！？!?]{0,30}?(电话|投诉|材料|大厅|说法|公道|维权|不走|到底)`,
+	`拼了[^。！？!?]{0,30}?(电话|投诉|材料|大厅|说法|公道|维权|不走|到底|上岸|还清|还完)`,
+	// Self-defence is not a threat ("谁敢上门我就跟谁拼命"), nor an urge
+	// at a thing ("真想把电脑砸了"), a curse at a product ("去死吧这种套路
+	// 贷"), a warning the other side wrote ("“…后果自负”"), "等着瞧" said
+	// of the regulator, or hyperbole about people in general ("要把人逼死").
+	`谁敢[^。！？!?]{0,20}?(拼命|拼了)`,
+	`(真想|恨不得|差点|想)[^，。！？；,.!?;]{0,8}(柜台|电脑|手机|键盘|屏幕|机器|显示器|桌子)[^，。！？；,.!?;]{0,3}砸了`,
+	`去死吧[^，。！？；,.!?;]{0,2}(这种|这些|这帮|这个|你们的)`,
+	`后果自负[”"」』]`,
+	`(监管|人民银行|曝光|起诉|法院|律师|处罚|12378|媒体|记者|电视台)(?s:.){0,80}?等着瞧`,
+	`把(人|大家|老百姓|我们|小摊贩|普通人)[^，。！？；,.!?;]{0,8}逼死|逼死人`,
+	// A thing with no point left ("自助设备还有什么意义"), a price or an
+	// animal killed, "ending it all" said of sales calls, and a home's
+	// finances giving out.
+	`(提前|早点)还有什么意义|(提前还|设备|机器|app|产品|保险|理财|卡|会员|服务|功能|合同|协议|存款|投诉|保障|自助|柜台)[^，。！？；,.!?;]{0,4}还有什么意义`,
+	`杀了?(一刀|年猪|猪|鸡|鸭|鱼|羊)|杀价`,
+	// Arithmetic and settlement accounts, not getting even; the words
+	// themselves talked about ("这种要砍人的话"); someone else at the
+	// branch with a knife, which is a security complaint.
+	`结算账|清算账|(会|不会|自己|好好|仔细|算不清)算账`,
+	`(砍人|砍你|去死|跳楼|弄死|杀人|打死)(的话|这种话|之类的话|这样的话|这种字眼)`,
+	`有(个|一个)?人[^。！？!?]{0,20}?(拿着刀|拿刀|带着刀|持刀|闹事)[^。！？!?]*`,
+	`结束这一切的[^，。！？；,.!?;]{0,8}(电话|推销|营销|骚扰|短信|广告)`,
 	`安眠(枕|园|音乐|香|喷雾|眼罩|茶)`,
 	`自杀式|(拿刀)?砍价|笑不活|紫砂(壶|杯|锅|茶|泥|器)|自鲨(头像|表情|贴纸)|天台(县|山|宗|路|镇|区|市)`,
 	`阎王债`,
@@ -33,8 +62,8 @@ var crisisFigureRE = regexp.MustCompile(strings.Join([]string{
 	`想死(你|我了|他|她)`,
 	`(排|等|排队|排得|等得)[^，。！？；,.!?;]{0,4}?想走了|想走了[^，。！？；,.!?;]{0,2}想回家`,
 	`跳楼(价|甩卖|大甩卖|清仓|促销)`,
-	`(店|生意|公司|厂|资金链|现金流|腰|腿|胳膊|手机|电脑|系统|等得|排队)[^，。！？；,.!?;]{0,5}?(撑不下去|撑不住|熬不下去|扛不住|熬不动)`,
-	`(还完了?|还清了?|结清了?|注销|销户|销卡|退卡|停卡|关掉|扔了)[^。！？!?]{0,8}?一了百了|一了百了[^。！？!?]{0,8}?(注销|关掉|销户|销卡|关了|删|卸载|不碰)`,
+	`(店|生意|公司|厂|资金链|现金流|腰|腿|胳膊|手机|电脑|系统|等得|排队|我们家|家里|家庭|经济)[^，。！？；,.!?;]{0,5}?(撑不下去|撑不住|熬不下去|扛不住|熬不动)`,
+	`(还完了?|还清了?|结清了?|注销|销户|销卡|退卡|停卡|关掉|扔了)[^。！？!?]{0,8}?一了百了|一了百了[^。！？!?]{0,14}?(注销|关掉|销户|销卡|销了|关了|删|卸载|不碰)`,
 	`(打|喷|撒|遍|买)了?[^，。！？；,.!?;]{0,2}农药`,
 	`(办|料理|处理|操办)[^，。！？；,.!?;]{0,3}后事|后事(办|料理|处理)`,
 }, "|"))
@@ -118,16 +147,18 @@ var crisisMeaningWords = phrases(
 // crisisMeaning reports a warning sign of crisisMeaningRE in lower, whose
 // phrases are h.
 func crisisMeaning(lower string, h *textHits) bool {
-	return h.any(crisisMeaningWords) && crisisMeaningRE.MatchString(lower)
+	return (h.any(crisisMeaningWords) && crisisMeaningRE.MatchString(lower)) || crisisSignsFound(lower, h)
 }
 
 // crisisRecoveredRE and crisisPastRE tell a crisis that is over: thoughts
 // had before, now behind the writer ("之前想过不活了，现在在看心理医生，好多
 // 了"). crisisRelapseRE says it has come back.
 var (
-	crisisRecoveredRE = regexp.MustCompile(`都过去了|过去好几年|过去很久|好多了|在变好|好起来了|走出来了|挺过来了|缓过来了|拉了?回来|看了?心理医生|吃了半年药|人好好的|都还清|没事了`)
-	crisisPastRE      = regexp.MustCompile(`以前|之前|去年|当时|那时|那阵子|曾经|有过|想过`)
-	crisisRelapseRE   = regexp.MustCompile(`又|再次|这次|这回|还是想`)
+	crisisRecoveredRE = regexp.MustCompile(`都过去了|过去好几年|过去很久|好多了|在变好|好起来了|走出来了|挺过来了|缓过来了|拉了?回来|看了?心理医生|吃了半年药|人好好的|都还清|全部还清|还了一大半|没事了|过得(挺|还|很)好|过得还行|跟现在没关系|早就过去|年前的事`)
+	crisisPastRE      = regexp.MustCompile(`以前|之前|去年|当时|那时|那会儿|那阵子|曾经|有过|想过|年前`)
+	// A relapse is the thoughts coming back, not any "again" in the story
+	// ("又算了我一期罚息").
+	crisisRelapseRE = regexp.MustCompile(`又(想|开始|有了?|冒出|动了|觉得|走到|站到|站在|不想|撑不|活不)|再次(想|有|动)|(这次|这回)(真|是真|不会)|还是想`)
 )
 
 // crisisOver reports a crisis told as past and over, which neither the

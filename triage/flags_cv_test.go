@@ -32,7 +32,7 @@ func logCrisisRule(t *testing.T, examples []Example, what string) {
 			t.Logf("false alarm: %.80s", ex.Text)
 		case want:
 			fn++
-			t.Logf("miss: %.80s", ex.Text)
+			t.Logf("miss: %.160s", ex.Text)
 		}
 	}
 	t.Logf("crisis rule on %d %s lines: recall %.3f (%d/%d), precision %.3f, %d false alarms",

@@ -30,7 +30,7 @@ var othersSpeechRE = regexp.MustCompile(
 // the verbs that start their words.
 const (
 	speakers    = `催收[的公司人员]*|讨债的人?|要债的人?|对方|客服|员工|柜员|经理|业务员|工作人员|保安|骗子`
-	speechVerbs = `说|讲|扬言|放话|叫嚣|骂|吼|喊|威胁|写着|写的是|写道`
+	speechVerbs = `说|讲|扬言|放话|叫嚣|骂|吼|喊|威胁|写着|写的是|写道|原话是|原话|发短信|发消息|发信息|发微信|留言`
 )
 
 // speakerRE finds a speaker named anywhere, for continuedSpeechRE.
@@ -51,31 +51,62 @@ var agreeing = []string{"说得对", "说的对", "说得没错", "说的没错"
 const addresseeMarks = "跟和对给向同"
 
 // quoteOnly are the verbs that need a quotation to report speech.
-var quoteOnly = map[string]bool{"骂": true, "吼": true, "喊": true, "威胁": true}
+var quoteOnly = map[string]bool{"骂": true, "吼": true, "喊": true, "威胁": true,
+	"发短信": true, "发消息": true, "发信息": true, "发微信": true, "留言": true}
+
+// pronounSpeechRE is "他说" or "她说" after a collector or clerk was named:
+// it counts only when the words are addressed ("他说'你怎么不去死'"),
+// because "她说了好几次“我死了算了”" is a mother's own.
+var pronounSpeechRE = regexp.MustCompile(`(他|她)[^，。！？；,.!?;“”"「」『』\n我们]{0,4}?(说|骂|讲|吼|威胁)道?[：:，,]?`)
+
+// pluralSpeechRE is "他们说", the other side speaking.
+var pluralSpeechRE = regexp.MustCompile(`(他们|她们|那帮人|那些人)[^，。！？；,.!?;“”"「」『』\n我]{0,4}?(说|讲|扬言|放话|骂|威胁)道?[：:，,]?`)
+
+// bareSpeechRE is a clause that starts with a verb of speaking ("…打给我
+// 老父亲，说“你儿子…”"): after a speaker named earlier it is that
+// speaker's when the words are quoted or addressed to "你".
+var bareSpeechRE = regexp.MustCompile(`[，,]\s*(还)?(说|骂|骂道|吼)[：:]?`)
+
+// writtenSpeechRE is a quotation the other side wrote or posted, with
+// the speaker anywhere earlier in the clause ("催收上门的时候在我家门上用
+// 红漆写了“…”").
+var writtenSpeechRE = regexp.MustCompile(`(` + speakers + `)[^，。！？；,.!?;“”"「」『』\n]{0,24}?(写了|写着|写的是|贴了|喷了|发了)[：:]?`)
+
+// attributedQuoteRE is a quotation attributed after it ("“…”——这是催收的
+// 原话").
+var attributedQuoteRE = regexp.MustCompile(`[“「『"'][^”」』"'\n]{1,120}[”」』"'][—\-－ ，,：:]{0,3}(这是|这就是|是)?[^。！？，,\n]{0,10}?(` + speakers + `)[^。！？，,\n]{0,6}?(的原话|原话|说的|骂的|讲的|发的|写的)`)
 
 // quotePairs are the opening and closing marks of a quotation.
-var quotePairs = map[rune]rune{'“': '”', '「': '」', '『': '』', '"': '"', '\'': '\''}
+var quotePairs = map[rune]rune{'“': '”', '「': '」', '『': '』', '"': '"', '\'': '\'', '‘': '’'}
 
 // withoutOthersSpeech returns s with what others are reported to have said
 // replaced by a space, and whether anything was removed. Case does not
 // matter: speakers, verbs and quotation marks have none.
 func withoutOthersSpeech(s string) (string, bool) {
-	locs := othersSpeechRE.FindAllStringSubmatchIndex(s, -1)
-	// "还说…", "又骂…" after a speaker named earlier is that
-	// speaker going on ("催收打给我外婆，还说“…”"); a bare "，说" may be the
-	// writer, so it is not.
-	if sp := speakerRE.FindStringIndex(s); sp != nil {
-		if more := continuedSpeechRE.FindAllStringSubmatchIndex(s[sp[1]:], -1); more != nil {
-			for _, m := range more {
-				for i := range m {
-					m[i] += sp[1]
-				}
-			}
-			locs = append(locs, more...)
-			slices.SortFunc(locs, func(a, b []int) int { return a[0] - b[0] })
+	var spans []speechSpan
+	add := func(ms [][]int, off int, kind speechKind) {
+		for _, m := range ms {
+			// The verb is the last group of every pattern.
+			spans = append(spans, speechSpan{m[0] + off, m[1] + off, m[len(m)-2] + off, m[len(m)-1] + off, kind})
 		}
 	}
-	if locs == nil {
+	add(othersSpeechRE.FindAllStringSubmatchIndex(s, -1), 0, speechAny)
+	// "还说…", "又骂…" after a speaker named earlier is that speaker
+	// going on ("催收打给我外婆，还说“…”"); so are a bare "，说" and "他说"
+	// when the words are addressed ("，说你这种人…"), which the writer's own
+	// words rarely are.
+	if sp := speakerRE.FindStringIndex(s); sp != nil {
+		after := s[sp[1]:]
+		add(continuedSpeechRE.FindAllStringSubmatchIndex(after, -1), sp[1], speechAny)
+		add(bareSpeechRE.FindAllStringSubmatchIndex(after, -1), sp[1], speechLoose)
+		add(pronounSpeechRE.FindAllStringSubmatchIndex(after, -1), sp[1], speechStrict)
+	}
+	// "他们说" is the other side wherever it comes: a family's despair is
+	// not told as what "they" said.
+	add(pluralSpeechRE.FindAllStringSubmatchIndex(s, -1), 0, speechAny)
+	add(writtenSpeechRE.FindAllStringSubmatchIndex(s, -1), 0, speechLoose)
+	attributed := attributedQuoteRE.MatchString(s)
+	if spans == nil && !attributed {
 		return s, false
 	}
 	for _, a := range agreeing {
@@ -83,29 +114,75 @@ func withoutOthersSpeech(s string) (string, bool) {
 			return s, false
 		}
 	}
+	// At one start the least demanding reading comes first.
+	slices.SortFunc(spans, func(a, b speechSpan) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return int(a.kind) - int(b.kind)
+	})
 	var b strings.Builder
 	last := 0
-	for _, loc := range locs {
-		start, end := loc[0], loc[1]
-		if start < last {
+	for _, sp := range spans {
+		if sp.start < last {
 			continue // inside a span already removed
 		}
-		if r, _ := utf8.DecodeLastRuneInString(s[:start]); strings.ContainsRune(addresseeMarks, r) {
+		if r, _ := utf8.DecodeLastRuneInString(s[:sp.start]); strings.ContainsRune(addresseeMarks, r) {
 			continue
 		}
-		stop, quoted := speechEnd(s, end)
-		if !quoted && quoteOnly[s[loc[4]:loc[5]]] {
+		stop, quoted := speechEnd(s, sp.end)
+		if !quoted && quoteOnly[s[sp.verbStart:sp.verbEnd]] {
 			continue
 		}
-		b.WriteString(s[last:end])
+		switch sp.kind {
+		case speechLoose:
+			if !quoted && !addressed(s[sp.end:]) {
+				continue
+			}
+		case speechStrict:
+			if !addressed(s[sp.end:]) {
+				continue
+			}
+		}
+		b.WriteString(s[last:sp.end])
 		b.WriteByte(' ')
 		last = stop
 	}
-	if last == 0 {
+	if last == 0 && !attributed {
 		return s, false
 	}
 	b.WriteString(s[last:])
-	return b.String(), true
+	out := b.String()
+	if attributed {
+		out = attributedQuoteRE.ReplaceAllString(out, " ")
+	}
+	return out, true
+}
+
+// speechSpan is where someone else's speech starts (the speaker), where
+// the words start, the verb, and what it needs to count.
+type speechSpan struct {
+	start, end, verbStart, verbEnd int
+	kind                           speechKind
+}
+
+// speechKind says what speech needs before it counts as someone else's.
+type speechKind int
+
+const (
+	speechAny    speechKind = iota
+	speechLoose             // quoted, or addressed to someone
+	speechStrict            // addressed to someone
+)
+
+// addressed reports whether the words right after a verb of speaking are
+// said to someone: past a colon, "我" or an opening quotation mark they
+// open with 你 ("说你这种人…", "骂我“你…”", "他说'你爸妈…'").
+func addressed(s string) bool {
+	s = strings.TrimLeft(s, " \u3000：:")
+	s = strings.TrimPrefix(s, "我")
+	s = strings.TrimLeft(s, "“「『\"'‘")
+	return strings.HasPrefix(s, "你")
 }
 
 // speechEnd returns where the words starting at i end: at the closing mark

@@ -113,6 +113,39 @@ func TestRuleCrisis(t *testing.T) {
 		{"催收打到我单位，还在电话里说我这种人就该跳楼，要求处理", false},
 		{"催收打到我单位，我又跟他说我真的不想活了", true},
 		{"哈哈 我真的不想活了", true},
+		// Others' words the writer quotes, attributes after the quotation,
+		// or that a pronoun says to "你"; a clause that goes on speaking for
+		// a collector named earlier; a written threat on a door.
+		{"“欠钱不还就去跳楼”——这是平安普惠催收的原话，要求处理", false},
+		{"催收给我发短信：“你这种人早点解脱吧”，这合法吗", false},
+		{"催收员打电话来，他说'你怎么不去死'，我录音了", false},
+		{"他们说不还就让我去跳楼，招联你们管不管", false},
+		{"催收打给我爸，说“你儿子再不还就让他跳楼”，老人吓坏了", false},
+		{"催收上门时在我家门上写了“不还去死”，邻居都看到了", false},
+		{"我妈说“你们别管我了，我不想活了”，催收还天天打", true},
+		// Figures of speech and a past that is over.
+		{"真想把柜台砸了，排了三个小时", false},
+		{"谁敢上门吓唬我妈，我就跟他拼命", false},
+		{"我没想不开，就是要个说法", false},
+		{"保险公司非说是自杀，不肯赔我爸的意外险", false},
+		{"这些小额贷款要把人逼死了，利息这么高", false},
+		{"结算账户被冻结了，说要核实", false},
+		{"我那时候想过一死了之，那是十年前的事了，跟现在没关系，就想问逾期记录", false},
+		// Warning signs with no word of death: belongings handed over,
+		// affairs written down, treatment stopped, a night by the water,
+		// the means bought, a goodbye, a date set, joining the dead.
+		{"我爸这几天把房本和存折都交给我了，还说他对不起我们，理财的钱能追回吗", true},
+		{"我把欠谁多少都写清楚了放在桌上，信用卡催收别再打了", true},
+		{"化疗我不打算做了，钱留给孩子，保险公司你们不用再拖了", true},
+		{"网贷还不上，这几天每晚都开车到江边坐着", true},
+		{"绳子已经在网上买了，催收你们满意了吧", true},
+		{"谢谢你们这段时间帮忙，以后就不来打扰了", true},
+		{"我给自己定了个日子，到那天还凑不上钱就……", true},
+		{"奶奶走了以后我一个人，想去陪奶奶了", true},
+		{"我妈把存折交给我保管了，柜员说必须本人来", false},
+		{"我给自己定了个日子，年底前把网贷全清掉", false},
+		{"给家里的信写好了，把借钱的事都坦白了，想问能不能协商", false},
+		{"周末想去江边走走，顺便问下信用卡年费", false},
 	}
 	for _, c := range cases {
 		if got := ruleCrisis(prepareText(c.text)); got != c.want {
