@@ -260,15 +260,17 @@ func (c *Classifier) fires(head string, z []float32) bool {
 }
 
 // crisisHead asks the crisis head about the writer's own words: when a
-// collector's or a clerk's words are quoted, it reads the text without
-// them, as the rule does, so "催收骂我“早点死了算了”" is abuse to report
-// rather than a cry for help. Other texts cost nothing extra.
+// collector's or a clerk's words are quoted, or crisis words are used as a
+// figure of speech ("我跟保险公司拼了", "真想把柜台砸了"), it reads the text
+// without them, as the rule does, so "催收骂我“早点死了算了”" is abuse to
+// report rather than a cry for help. Other texts cost nothing extra.
 func (c *Classifier) crisisHead(text, lower string, ex *Extraction, z []float32) bool {
 	if !c.fires("flag:crisis", z) || crisisOver(lower) || crisisJoke(lower) {
 		return false
 	}
-	own, ok := withoutOthersSpeech(text)
-	if !ok {
+	own, quoted := withoutOthersSpeech(text)
+	own, figured := maskCrisisFigures(own)
+	if !quoted && !figured {
 		return true
 	}
 	ownLower := asciiLower(own)

@@ -109,7 +109,7 @@ var (
 		"见太奶", "领便当", "躺板板", "吃我的席", "去投胎", "先去投胎", "孟婆", "自刹", "自鲨", "zi杀", "zisha", "自sha", "自s的", "4了算了", "si了算了",
 		"紫砂", "tiao楼", "tiaolou", "跳lou", "一跃而下", "把自己饿死", "饿死自己", "安心上路", "命赔给", "拿命赔", "怎么走都想好", "没打算活", "又割了", "又划了",
 		"吞了一把", "吞了一瓶", "火葬场插", "去火葬场", "下辈子再当", "下辈子再做", "下辈子再见", "🪢",
-		"kill myself", "kms", "unalive", "suicide", "want to die", "wanna die", "end my life", "checking out for good", "gonna jump", "in another life",
+		"kill myself", "how to end it", "end it all", "kms", "unalive", "suicide", "want to die", "wanna die", "end my life", "checking out for good", "gonna jump", "in another life",
 	)
 
 	// crisisViolence are threats against others.

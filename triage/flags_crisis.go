@@ -154,7 +154,7 @@ func crisisMeaning(lower string, h *textHits) bool {
 // had before, now behind the writer ("之前想过不活了，现在在看心理医生，好多
 // 了"). crisisRelapseRE says it has come back.
 var (
-	crisisRecoveredRE = regexp.MustCompile(`都过去了|过去好几年|过去很久|好多了|在变好|好起来了|走出来了|挺过来了|缓过来了|拉了?回来|看了?心理医生|吃了半年药|人好好的|都还清|全部还清|还了一大半|没事了|过得(挺|还|很)好|过得还行|跟现在没关系|早就过去|年前的事`)
+	crisisRecoveredRE = regexp.MustCompile(`都过去了|过去好几年|过去很久|好多了|在变好|好起来了|走出来了|挺过来了|缓过来了|拉了?回来|看了?心理医生|吃了半年药|人好好的|都还清|都还完|全部还清|还了一大半|没事了|过得(挺|还|很)好|过得还行|跟现在没关系|早就过去|年前的事`)
 	crisisPastRE      = regexp.MustCompile(`以前|之前|去年|当时|那时|那会儿|那阵子|曾经|有过|想过|年前`)
 	// A relapse is the thoughts coming back, not any "again" in the story
 	// ("又算了我一期罚息").
@@ -172,7 +172,7 @@ func crisisOver(lower string) bool {
 // the means, a place, or "不是玩笑".
 var (
 	crisisJokeRE    = regexp.MustCompile(`哈哈|😂|🤣|笑死|hhh`)
-	crisisEarnestRE = regexp.MustCompile(`今晚|明天|药|刀|绳|楼顶|天台|遗书|遗言|遗照|不是玩笑|不是开玩笑|认真的|真的想|真的不想|真不想|说真的|这次是真的`)
+	crisisEarnestRE = regexp.MustCompile(`别醒|不想醒|醒不过来|活着好累|今晚|明天|药|刀|绳|楼顶|天台|遗书|遗言|遗照|不是玩笑|不是开玩笑|认真的|真的想|真的不想|真不想|说真的|这次是真的`)
 )
 
 // crisisJoke reports death words said as a joke, which neither the rule

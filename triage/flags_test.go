@@ -146,6 +146,9 @@ func TestRuleCrisis(t *testing.T) {
 		{"我给自己定了个日子，年底前把网贷全清掉", false},
 		{"给家里的信写好了，把借钱的事都坦白了，想问能不能协商", false},
 		{"周末想去江边走走，顺便问下信用卡年费", false},
+		{"那天差点一脚油门冲进河里，卡到现在还冻着", true},
+		{"花圈给自己订好了，催收别打了", true},
+		{"我去年这时候天天想着怎么结束，现在都还完了，就想说声谢谢", false},
 	}
 	for _, c := range cases {
 		if got := ruleCrisis(prepareText(c.text)); got != c.want {
