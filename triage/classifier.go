@@ -120,6 +120,8 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 
 	intent, ic := c.best("intent", z)
 	out.Intent, out.IntentConfidence = intent, ic
+	c.applyScamIntent(&out, lower, h, z)
+	intent = out.Intent
 	if intent == "complaint" || intent == "question" {
 		out.Product, out.ProductConfidence = c.best("product", z)
 		out.Reason, out.ReasonConfidence = c.best("reason", z)
