@@ -344,11 +344,13 @@ func containsAny(s string, subs ...string) bool {
 
 // isHandoff reports whether the consumer asks us for a person. Asking
 // the institution for its own human agent to call back ("给我安排个人工客服
-// 回个电话") or complaining that its hotline has none is what the complaint
-// is about, not a request to leave the form.
+// 回个电话"), complaining that its hotline has none, or asking that it
+// should have one ("电话里要能转人工") is what the complaint is about, not a
+// request to leave the form.
 func isHandoff(n string) bool {
 	return containsAny(n, "转人工", "人工客服", "人工服务", "找真人", "真人客服", "要人工", "找人工") && utf8.RuneCountInString(n) <= 20 &&
-		!containsAny(n, "回电", "回个电", "打电话", "打给我", "打不通", "转不到", "接不通", "联系我")
+		!containsAny(n, "回电", "回个电", "打电话", "打给我", "打不通", "转不到", "转不了", "转不过", "接不通", "联系我",
+			"电话里", "热线", "客服电话", "要能", "能转", "应该", "以后", "留条路")
 }
 
 func isCancel(n string) bool {

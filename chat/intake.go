@@ -16,6 +16,13 @@ import (
 // "银行乱扣我钱" is not enough to file, a few sentences are.
 const minStoryRunes = 25
 
+// clearStoryRunes is how long an opening must be to count as the
+// description even when triage cannot classify it with confidence: a
+// shorter one the classifier is unsure of gets "能具体说说发生了什么吗", so
+// the handler gets the facts the category turns on (a box ticked by
+// default, a system error, three trips for one form).
+const clearStoryRunes = 80
+
 // startIntake opens a complaint form and fills every slot the story already
 // answers, so the consumer is only asked for what is missing.
 func (e *Engine) startIntake(t *turn, text string, c triage.Classification) {
@@ -52,9 +59,13 @@ func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening 
 		f.Institution = c.Institution
 		f.fill(slotInstitution)
 	}
-	if story := withoutPreamble(text); opening && !f.Filled[slotDescription] && utf8.RuneCountInString(story) >= minStoryRunes {
-		f.Description = story
-		f.fill(slotDescription)
+	if story := withoutPreamble(text); opening && !f.Filled[slotDescription] {
+		// A story too short or too unclear to stand alone still opens
+		// the description; the details asked for are added to it.
+		f.Description = strings.TrimSpace(story)
+		if storyEnough(story, c) {
+			f.fill(slotDescription)
+		}
 	}
 	if !f.Filled[slotOccurredAt] && c.OccurredAt != nil && !c.OccurredAt.After(t.now) {
 		f.OccurredAt = c.OccurredAt.Format("2006-01-02")
@@ -90,6 +101,13 @@ func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening 
 			f.fill(slotName)
 		}
 	}
+}
+
+// storyEnough reports whether an opening story can stand as the case's
+// description without asking for more.
+func storyEnough(story string, c triage.Classification) bool {
+	n := utf8.RuneCountInString(story)
+	return n >= clearStoryRunes || n >= minStoryRunes && !c.NeedsReview
 }
 
 var nameRE = regexp.MustCompile(`(?:我叫|我的名字是|姓名[:：是]?\s*)([\p{Han}]{2,4}|[A-Za-z][A-Za-z .]{1,30})`)

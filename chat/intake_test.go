@@ -127,8 +127,10 @@ func TestIsHandoff(t *testing.T) {
 	for text, want := range map[string]bool{
 		"转人工":    true,
 		"我要人工客服": true,
-		"给我安排个人工客服回个电话": false,
-		"建行客服打不通人工":     false,
+		"给我安排个人工客服回个电话":    false,
+		"建行客服打不通人工":        false,
+		"电话里要能转人工，给老年人留条路": false,
+		"能不能帮我转人工":         true,
 	} {
 		if got := isHandoff(normalize(text)); got != want {
 			t.Errorf("isHandoff(%q) = %v, want %v", text, got, want)

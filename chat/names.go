@@ -25,7 +25,7 @@ func parseName(text string) (string, bool) {
 	if nameRefused(text) {
 		return "", false
 	}
-	s := strings.TrimSpace(bracketRE.ReplaceAllString(text, ""))
+	s := dropSpellings(strings.TrimSpace(bracketRE.ReplaceAllString(text, "")))
 	name := ""
 	for _, m := range nameIntroRE.FindAllStringSubmatch(s, -1) {
 		cand := strings.TrimSpace(m[1])
@@ -60,6 +60,39 @@ func parseName(text string) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// clauseSepRE parts the clauses of a name answer.
+var clauseSepRE = regexp.MustCompile(`[，,、。；;\s]+`)
+
+// spellingMarks are the words of a remark that spells a character out
+// ("钱是钞票的钱", "冯是两点水那个冯", "弓长张").
+var spellingMarks = []string{"是", "的", "那个", "字", "旁", "两点水", "三点水", "草头", "木子", "耳东", "口天", "立早", "弓长", "古月", "言午", "人可", "文刀", "关耳", "双木"}
+
+// dropSpellings removes, after the clause that gives the name, the
+// clauses that spell one of its characters out, as people do on the phone
+// ("张德顺，弓长张", "钱国华，钱是钞票的钱"); they are not part of the name.
+// A clause is a spelling when it ends in a character of the clause before
+// it and reads like one.
+func dropSpellings(s string) string {
+	parts := clauseSepRE.Split(s, -1)
+	if len(parts) < 2 {
+		return s
+	}
+	kept := []string{parts[0]}
+	for _, p := range parts[1:] {
+		last, _ := utf8.DecodeLastRuneInString(p)
+		prev := strings.Join(kept, "")
+		n := utf8.RuneCountInString(p)
+		if p != "" && n >= 3 && n <= 12 && strings.ContainsRune(prev, last) && containsAny(p, spellingMarks...) && unicode.Is(unicode.Han, last) {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == len(parts) {
+		return s
+	}
+	return strings.Join(kept, "，")
 }
 
 // nameRefusedRE is an answer that declines or questions giving a name

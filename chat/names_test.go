@@ -25,6 +25,12 @@ func TestParseName(t *testing.T) {
 		"我姓张，张伯涛":      "张伯涛",
 		"免贵姓李，木子李，李晓燕": "李晓燕",
 		"免贵姓欧阳，欧阳先生":   "欧阳先生",
+		// A character spelled out after the name is not part of it.
+		"张德顺，弓长张":          "张德顺",
+		"钱国华，钱是钞票的钱":       "钱国华",
+		"冯磊，冯是两点水那个冯":      "冯磊",
+		"陈晓燕 耳东陈":          "陈晓燕",
+		"我是她外孙女 林晓 外婆叫郑秀英": "郑秀英",
 	} {
 		if got, ok := parseName(in); !ok || got != want {
 			t.Errorf("parseName(%q) = %q, %v; want %q", in, got, ok, want)

@@ -149,7 +149,13 @@ func (c *Classifier) ClassifyOffline(text string, now time.Time) Classification 
 		for _, d := range ex.Demands {
 			explicit[d] = true
 		}
+		// Money the writer says they do not want back ("不用退", "钱不多我也
+		// 不要了") is not implied by the story either.
+		declined := strings.Contains(lower, "不") && declinedRE.MatchString(lower)
 		for _, d := range Demands {
+			if declined && !explicit[d.Code] && (d.Code == "refund" || d.Code == "compensation" || d.Code == "cancel") {
+				continue
+			}
 			if explicit[d.Code] || c.fires("demand:"+d.Code, z) {
 				out.Demands = append(out.Demands, d.Code)
 			}
@@ -189,6 +195,9 @@ func (c *Classifier) applyConventions(out *Classification, lower string, z []flo
 	}
 	if (out.Reason == "disclosure" || out.Reason == "returns") && untoldChargeWanted(lower, demands) {
 		c.setReason(out, "fees", z)
+	}
+	if out.Reason == "fees" && !slices.Contains(demands, "refund") && untoldChargeDeclined(lower) {
+		c.setReason(out, "disclosure", z)
 	}
 }
 

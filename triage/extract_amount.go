@@ -282,6 +282,11 @@ func rateAmount(before, after, run string, val float64, kind numKind, lenient bo
 	if !hasAnyPrefix(trail, moneyAfterOverride) && hasAnyPrefix(after, notMoneyAfter) {
 		return 0
 	}
+	// An age closing a clause with 了 ("我七十多了跑了三趟", "他都八十了"):
+	// a sum is rarely left bare like that without a verb of paying.
+	if val >= 40 && val <= 120 && val == math.Trunc(val) && strings.HasPrefix(trail, "了") && !hasAnySuffix(lastRunes(tb, 3), moneyCues) {
+		return 0
+	}
 	if kind == numASCII {
 		digits := strings.Count(run, "") - 1
 		if digits >= 11 || (val >= 1900 && val <= 2100 && !strings.Contains(run, ".")) && !hasAnySuffix(lastRunes(tb, 3), moneyCues) {

@@ -14,6 +14,9 @@ func TestParseAmount(t *testing.T) {
 		ok   bool
 	}{
 		{"12000", 12000, true},
+		// An age closing a clause is not money; a sum paid is.
+		{"华泰销个户这么难 我七十多了跑了三趟了", 0, false},
+		{"扣了七十了", 70, true},
 		{"12000元", 12000, true},
 		{"1.2万", 12000, true},
 		{"两万三", 23000, true},

@@ -43,6 +43,7 @@ var demandCues = []struct {
 		"给我消了", "逾期消了", "记录消了", "给消了", "给我删了", "记录删了", "逾期删了",
 		"征信改成", "征信改为", "记录改成", "改成已结清", "改成正常", "改成结清",
 		"逾期改掉", "逾期去掉", "去掉逾期", "逾期给我改", "逾期删",
+		"记录给删", "记录给我删", "记录给消", "记录给我消", "这条记录删",
 	)},
 	{"explanation", explanationAsked},
 	{"explanation", phrases(
@@ -59,6 +60,8 @@ var demandCues = []struct {
 		"给我关了", "给我关掉", "把它关了", "我不要这个", "不要这个东西", "保险我们不要", "保险我不要", "这个保险不要",
 		"保险给退", "保单给退", "续费给关", "给关了", "保险我退了", "保单我退了",
 		"给我停了", "给我停掉", "帮我停了", "服务停了", "帮我撤了", "帮我撤掉",
+		// An account closed, said the other way round ("把户销了").
+		"把户销", "把账户销", "把账号销", "户给我销", "户给销",
 	)},
 }
 
@@ -106,7 +109,7 @@ var cancelDoneRE = regexp.MustCompile(
 // A charge between 已经 and 退 ("已经扣的担保费退给我") makes it an ask
 // again unless 了 says the refund is done.
 // A caller's promise ("说验证完流水原路退回") is a scam's script.
-var refundDoneRE = regexp.MustCompile(`被(系统|银行|对方|原路)?退(回|还)` +
+var refundDoneRE = regexp.MustCompile(`被[^，。！？；,.!?;被的钱]{0,4}?退(回|还)` +
 	`|(有人|他|她|对方|骗子|自称)[^。！？!?]{0,12}?说[^。！？!?]{0,20}?(原路)?退(回|还)` +
 	`|(已经|早就)[^，。！？；,.!?;扣收交缴付转花买借]{0,6}?退(回|还|了|给)` +
 	`|(已经|早就)[^，。！？；,.!?;]{0,6}?退(回|还|给)[^，。！？；,.!?;]{0,4}?了|退回来了`)
@@ -120,7 +123,14 @@ var scamPromiseRE = regexp.MustCompile(`(电话|骗子|冒充|假)[^。！？!?]
 var imperativeDone = strings.NewReplacer(
 	"给我取消了", "给我取消□", "帮我取消了", "帮我取消□", "给我注销了", "给我注销□", "帮我注销了", "帮我注销□",
 	"给我关闭了", "给我关闭□", "给我退订了", "给我退订□", "给我解约了", "给我解约□",
+	"给取消了", "给取消□", "给注销了", "给注销□",
 )
+
+// declinedRE is money the writer says they do not want back ("不用退，给我
+// 解释一下", "钱不多我也不要了"): the refund is declined, and its "不要了" is
+// not a cancel either.
+var declinedRE = regexp.MustCompile(`(不用|不必|无需|不需要|用不着)[^，。！？；,.!?;]{0,2}(退|赔)[^，。！？；,.!?;]{0,2}` +
+	`|(钱|费|这点)[^，。！？；,.!?;]{0,6}?(不要了|不想要了|不要回来了|不想要回来了|不用退了?)|不想要回来了?|不要回来了`)
 
 // cancelWords are the words cancelDoneRE looks around; it runs only on the
 // texts that have one.
@@ -237,6 +247,9 @@ var rhetoricalAskRE = regexp.MustCompile(`不能[^，。！？；,.!?;]{0,12}?(�
 // one occurs.
 func demandsOf(lower string, h *textHits) []string {
 	masked := demandMasks.Replace(lower)
+	if strings.Contains(masked, "不") {
+		masked = declinedRE.ReplaceAllStringFunc(masked, blank)
+	}
 	if h.any(cancelWords) {
 		masked = cancelDoneRE.ReplaceAllStringFunc(imperativeDone.Replace(masked), blank)
 	}
@@ -297,7 +310,7 @@ var termsRE = regexp.MustCompile(`按[^，。！？；,!?;]{1,10}?(收|算|扣|�
 func ParseRequest(text string) []string {
 	out := ParseDemands(text)
 	for _, clause := range requestClauseRE.Split(text, -1) {
-		if clause = strings.TrimSpace(clause); clause == "" || len(ParseDemands(clause)) > 0 {
+		if clause = strings.TrimSpace(clause); clause == "" || len(ParseDemands(clause)) > 0 || declinedRE.MatchString(clause) {
 			continue
 		}
 		if termsRE.MatchString(clause) {

@@ -112,6 +112,14 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"急用钱的时候要能当天把钱取出来，还要解释清楚凭什么要证明用途", []string{"explanation", "other"}},
 		{"多收的手续费退给我，剩下几期按0.6%收", []string{"refund", "other"}},
 		{"马上把这张卡给我销了", []string{"cancel"}},
+		// An account closed said the other way round, a record deleted, an
+		// instalment cancelled as an order; money declined is no ask.
+		{"让我在网上把账户销了", []string{"cancel"}},
+		{"把我征信上这条记录给删了", []string{"correction"}},
+		{"这个分期给取消了，收的手续费全退回来", []string{"refund", "cancel"}},
+		{"不用退，给我解释一下为啥办卡的时候不说", []string{"explanation"}},
+		{"钱不多我也不要了，就是想问问为啥不说清楚", []string{"explanation"}},
+		{"赔我汇率损失和多出来的手续费", []string{"compensation"}},
 		{"把这份保险退了，五万块一分不少退给我爸", []string{"refund", "cancel"}},
 		{"好的", nil},
 		{"把征信上那条逾期记录给我改掉", []string{"correction"}},

@@ -97,6 +97,16 @@ func untoldChargeWanted(lower string, demands []string) bool {
 	return !strings.Contains(lower, "退保") || slices.Contains(ParseDemands(strings.ReplaceAll(lower, "退保", "□□")), "refund")
 }
 
+// untoldRE is a charge the consumer was not told about.
+var untoldRE = regexp.MustCompile(`(没|没有|从没|从来没|不|未)(跟我|和我|给我|向我)?(说|提|讲|告诉|告知|提示|提醒|写)|一句(都|也)没(提|说|讲)|谁也没`)
+
+// untoldChargeDeclined reports FD-1's disclosure side: a charge not told
+// about, whose refund the consumer declines ("钱不多我也不要了，就是想问问为啥
+// 不说清楚"), so the objection is to not being told.
+func untoldChargeDeclined(lower string) bool {
+	return strings.Contains(lower, "费") && strings.Contains(lower, "不") && declinedRE.MatchString(lower) && untoldRE.MatchString(lower)
+}
+
 // F1 (docs/labelling/reason-handling.md): an automatic repayment or
 // debit that failed because of the institution's system (升级, 故障, bug)
 // is a failure of its facilities, whatever the consumer then suffered

@@ -1,6 +1,9 @@
 package triage
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestFreeCreditPitch: credit sold as free that then charges is
 // marketing (MK-PITCH b); a fee waiver, a fund's fee, the grace period and
@@ -116,6 +119,30 @@ func TestUntoldChargeWanted(t *testing.T) {
 		if got := untoldChargeWanted(lower, ParseDemands(c.text)); got != c.want {
 			t.Errorf("untoldChargeWanted(%q) = %v, want %v", c.text, got, c.want)
 		}
+	}
+}
+
+// FD-1's other side: a fee not told about whose refund the consumer
+// declines is an objection to not being told.
+func TestUntoldChargeDeclined(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"取现还收手续费，办卡的时候一句都没提过。钱不多我也不要了，就是想问为啥不说", true},
+		{"每月扣2块短信费，开卡时谁也没跟我说过。钱不用退，给我解释一下", true},
+		{"每月扣2块短信费，开卡时谁也没跟我说过，退给我", false},
+		{"钱不用退了，柜员态度太差", false},
+	} {
+		if got := untoldChargeDeclined(asciiLower(prepareText(c.text))); got != c.want {
+			t.Errorf("untoldChargeDeclined(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+	c := testClassifier()
+	got := c.ClassifyOffline("中信信用卡取现还收手续费，办卡的时候那个小姑娘一句都没提过。钱不多我也不要了，就是想问问为啥不说清楚", testNow)
+	if got.Reason != "disclosure" || slices.Contains(got.Demands, "refund") {
+		t.Errorf("a declined untold fee: reason %s, demands %v; want disclosure without refund", got.Reason, got.Demands)
 	}
 }
 
