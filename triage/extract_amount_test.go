@@ -17,6 +17,7 @@ func TestParseAmount(t *testing.T) {
 		// An age closing a clause is not money; a sum paid is.
 		{"华泰销个户这么难 我七十多了跑了三趟了", 0, false},
 		{"扣了七十了", 70, true},
+		{"用三万积分换了一个空气炸锅", 0, false},
 		{"12000元", 12000, true},
 		{"1.2万", 12000, true},
 		{"两万三", 23000, true},
