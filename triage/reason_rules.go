@@ -227,7 +227,7 @@ var piecemealWords = []string{"每次", "缺一样", "一次", "少这个", "一
 // is left out, and so is a double debit with no sign of a glitch ("代扣的物
 // 业费一个月扣了两次" is fees on train).
 var (
-	twiceRE    = regexp.MustCompile(`扣了?(两|2)(次|遍|笔|道)|重复扣|两笔都(扣|成功)|扣了双份`)
+	twiceRE    = regexp.MustCompile(`扣了?(两|2)(次|遍|笔|道|回)|重复扣|两笔都(扣|成功)|扣了双份|连着扣了?(两|2)`)
 	feeTwiceRE = regexp.MustCompile(`手续费|两次费|年费|利息|管理费|服务费|违约金|罚息|中间行`)
 	// glitchRE is the sign that a system, not a rule, took it twice: a
 	// failure shown, a page stuck, or the payee getting it once.

@@ -82,6 +82,7 @@ func TestReasonRules(t *testing.T) {
 		// F1: one payment taken twice by a glitch.
 		{"F1-twice", chargedTwice, "支付宝交电费，转圈圈提示网络异常，我又点了一次，结果扣了两次", true},
 		{"F1-twice", chargedTwice, "给主播充抖币 扣了我两次钱 648扣了两遍 抖币就到了一份", true},
+		{"F1-twice", chargedTwice, "代扣燃气费一个月扣了两回，客服说系统出毛病了", true},
 		{"F1-twice", chargedTwice, "代扣的物业费一个月扣了两次，物业和银行互相推", false},
 		{"F1-twice", chargedTwice, "名字多了个空格被退回，来回扣了两次手续费", false},
 		// F1: an automatic debit the institution's system failed.
