@@ -178,6 +178,10 @@ func (c *Classifier) applyConventions(out *Classification, lower string, z []flo
 	if out.Product == "forex" && !foreignRE.MatchString(lower) {
 		out.Product, out.ProductConfidence = c.bestExcept("product", "forex", z)
 	}
+	if out.Product == "other" && bankClosure(lower) {
+		out.Product = "savings"
+		out.ProductConfidence = math.Round(c.prob("product", "savings", z)*1e4) / 1e4
+	}
 	if p := conventionProduct(lower); p != "" && p != out.Product && out.Product != "personal_info" {
 		out.Product = p
 		out.ProductConfidence = math.Round(c.prob("product", p, z)*1e4) / 1e4

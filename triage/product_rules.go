@@ -164,6 +164,23 @@ func tiedDeposit(lower string) bool {
 // read as forex does not.
 var foreignRE = regexp.MustCompile(`境外|国外|海外|外币|外汇|美元|美金|欧元|日元|英镑|镑|港币|港元|澳元|加元|新币|韩元|泰铢|卢布|留学|swift|结汇|购汇|换汇|售汇|出国|跨境|国际|中间行|中转行|电汇|汇款|退汇|汇率|现汇|现钞|钞汇|护照|dcc|visa|万事达|mastercard|美国|英国|日本|韩国|澳洲|澳大利亚|加拿大|新加坡|香港|澳门|台湾|欧洲|德国|法国|泰国|非洲|迪拜|越南|俄罗斯|外国|海淘|代购|出境|入境|签证|海关|托福|雅思|美股|港股`)
 
+// ACC (docs/labelling/product-accounts.md): closing one's own bank
+// account is savings, where the model, hearing only trips and a rude
+// clerk, says other (BR). A 销户证明 another body asks for, a closure
+// threatened in anger ("今天就销户"), an account opened by an impostor and
+// accounts that are not deposits are left alone. On the train split the
+// rule's lines are savings 18 of 19.
+var (
+	closureRE    = regexp.MustCompile(`销户|销个户|销掉(账户|卡)|注销(账户|银行卡|储蓄卡|借记卡)`)
+	notClosureRE = regexp.MustCompile(`信用卡|证券|券商|股票|基金|理财|对公|公司账户|支付宝|微信|财付通|保险|贷款|网贷|花呗|借呗|etc|社保卡|炒股|期货|销户证明|就销户|冒用|冒名`)
+	bankPlaceRE  = regexp.MustCompile(`银行|行|信用社|农商|邮储|储蓄|存折|借记卡|网点|柜台`)
+)
+
+// bankClosure reports ACC for a closure.
+func bankClosure(lower string) bool {
+	return strings.Contains(lower, "销") && closureRE.MatchString(lower) && bankPlaceRE.MatchString(lower) && !notClosureRE.MatchString(lower)
+}
+
 // staffLeak is PI-LEAK: staff telling others about a customer; the
 // reason is info_security (6 of 6 on the train split).
 func staffLeak(lower string) bool {

@@ -142,3 +142,24 @@ func TestGoldBarIsWealth(t *testing.T) {
 		}
 	}
 }
+
+// ACC: a bank account closed is savings, whatever the trips; other
+// closures and a 销户证明 are not this rule's.
+func TestBankClosure(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"交通银行销个户让我来回跑，柜台让我去机器上办，机器上说要去柜台办", true},
+		{"去建行把不用的储蓄卡销户，柜员让我等了两个小时", true},
+		{"华泰证券销个户咋就这么难呢，跑了三趟", false},
+		{"信用卡销户以后还在扣年费", false},
+		{"社保说要原银行开销户证明，农行说不开", false},
+		{"态度这么差，今天就销户", false},
+	} {
+		if got := bankClosure(asciiLower(prepareText(c.text))); got != c.want {
+			t.Errorf("bankClosure(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
