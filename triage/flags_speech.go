@@ -19,7 +19,8 @@ import (
 // othersSpeechRE finds someone on the other side starting to speak: a
 // collector, a clerk, a scammer; a few characters (打电话, 跟我); and a verb
 // of speaking. Bare pronouns are not speakers here: "她说了好几次“我死了
-// 算了”" is a mother's own despair, which the flag must catch.
+// 算了”" is a mother's own despair, which the flag must catch
+// (pronounSpeechRE takes "他说" only when the words are said to "你").
 // After 骂, 吼, 喊 or 威胁 only a quotation counts: without one, what
 // follows is who was shouted at and then the writer's own words ("骂我妈
 // 我就去他们网点砸了").
