@@ -68,6 +68,7 @@ var demandCues = []struct {
 // explanationAsked are the words of someone asking for an explanation.
 var explanationAsked = phrases(
 	"解释", "说法", "依据", "讲清楚", "说清楚", "说明", "给个答复", "交代", "查清楚", "查明", "搞清楚",
+	"给我看清楚", "计算过程", "怎么算的",
 	// "告诉我" alone is mostly a report ("客服告诉我要等三天").
 	"想知道为", "想知道到底", "想知道怎么", "想知道凭", "想知道是", "想问问为", "想问问到底",
 	"告诉我你们", "告诉我为什么", "告诉我到底", "告诉我是从", "告诉我从哪", "告诉我哪来", "告诉我是怎么", "全告诉我", "都告诉我", "一次性告诉",
@@ -79,6 +80,9 @@ var explanationAsked = phrases(
 var demandMasks = strings.NewReplacer(
 	"辞退", "□□", "退休", "□□", "退役", "□□", "减退", "□□", "倒退", "□□",
 	"稳赚不赔", "□□□□", "保赚不赔", "□□□□", "只赚不赔", "□□□□", "包赔", "□□",
+	// A claim paid is a report ("又帮客户理赔了一单"), a product's payout
+	// (年金返还) is not money asked back.
+	"理赔了", "□□□", "年金返还", "□□□□", "满期返还", "□□□□", "生存金返还", "□□□□□",
 	// "取消掉" cancels; its 消掉 is not a record removed.
 	"取消掉", "取消□",
 	// Documents a clerk asks for, not an explanation asked of them.
@@ -113,6 +117,10 @@ var refundDoneRE = regexp.MustCompile(`被[^，。！？；,.!?;被的钱]{0,4}?
 	`|(有人|他|她|对方|骗子|自称)[^。！？!?]{0,12}?说[^。！？!?]{0,20}?(原路)?退(回|还)` +
 	`|(已经|早就)[^，。！？；,.!?;扣收交缴付转花买借]{0,6}?退(回|还|了|给)` +
 	`|(已经|早就)[^，。！？；,.!?;]{0,6}?退(回|还|给)[^，。！？；,.!?;]{0,4}?了|退回来了`)
+
+// refundWorseRE is getting out weighed and rejected ("退了损失更大"): a
+// reason not to cancel, not an ask.
+var refundWorseRE = regexp.MustCompile(`退(了|保)?[^，。！？；,.!?;]{0,2}(损失更大|损失更多|亏得更多|更亏|亏更多|亏更大)`)
 
 // scamPromiseRE is a scammer's bait ("接到个电话说是快递理赔客服，说我快递丢
 // 了要赔我钱"): what the caller promised, not what the writer asks.
@@ -255,6 +263,7 @@ func demandsOf(lower string, h *textHits) []string {
 	}
 	if strings.Contains(masked, "退") {
 		masked = refundDoneRE.ReplaceAllStringFunc(masked, blank)
+		masked = refundWorseRE.ReplaceAllStringFunc(masked, blank)
 	}
 	if masked != lower {
 		lower, h = masked, scanPhrases(masked)

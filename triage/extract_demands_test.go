@@ -120,6 +120,10 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"不用退，给我解释一下为啥办卡的时候不说", []string{"explanation"}},
 		{"钱不多我也不要了，就是想问问为啥不说清楚", []string{"explanation"}},
 		{"赔我汇率损失和多出来的手续费", []string{"compensation"}},
+		{"把收益的计算过程给我看清楚，把少给我的利息补上", []string{"compensation", "explanation"}},
+		// A payout, a claim paid and a reason not to surrender are no asks.
+		{"每年的年金返还都进万能账户，退了损失更大", nil},
+		{"业务员发朋友圈说又帮客户理赔了一单", nil},
 		{"把这份保险退了，五万块一分不少退给我爸", []string{"refund", "cancel"}},
 		{"好的", nil},
 		{"把征信上那条逾期记录给我改掉", []string{"correction"}},

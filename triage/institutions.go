@@ -447,7 +447,8 @@ func skipMention(lower string, i int, e aliasEntry) bool {
 }
 
 func mentionsInsurance(lower string) bool {
-	for _, w := range []string{"保险", "保单", "车险", "寿险", "理赔", "退保", "投保", "保费", "医疗险", "重疾"} {
+	for _, w := range []string{"保险", "保单", "车险", "寿险", "理赔", "退保", "投保", "保费", "医疗险", "重疾",
+		"万能险", "万能账户", "年金险", "意外险", "分红险", "两全险", "养老险", "健康险", "财险", "险种"} {
 		if strings.Contains(lower, w) {
 			return true
 		}

@@ -53,7 +53,7 @@ var (
 
 	// PI-LEAK: staff telling others what a customer has or who they are
 	// is a leak of personal information, whatever account it is about.
-	leakRE      = regexp.MustCompile(`说出去|往外说|泄露|泄漏|传遍|告诉了?别人|告诉了?(村里|亲戚|邻居)|告诉了?(我|他|她)?的?(姐夫|姐姐|哥哥|弟弟|妹妹|嫂子|弟媳|前夫|前妻|家里人|家属|亲戚|外人|女婿|儿媳)|跟(村里|亲戚|邻居|别人)[^，。！？]{0,3}说|(讲|说)给[^，。！？]{1,6}听|发(到)?朋友圈|发(到)?[^，。！？]{0,10}群里|到处说|透露`)
+	leakRE      = regexp.MustCompile(`说出去|往外说|泄露|泄漏|传遍|告诉了?别人|告诉了?(村里|亲戚|邻居)|告诉了?(我|他|她)?的?(姐夫|姐姐|哥哥|弟弟|妹妹|嫂子|弟媳|前夫|前妻|家里人|家属|亲戚|外人|女婿|儿媳)|跟(村里|亲戚|邻居|别人)[^，。！？]{0,3}说|(讲|说)给[^，。！？]{1,6}听|发(到|在)?[^，。！？]{0,3}朋友圈|发(到)?[^，。！？]{0,10}群里|到处说|透露`)
 	leakStaffRE = regexp.MustCompile(`柜员|员工|工作人员|客户经理|经理|银行的人|业务员`)
 	leakDataRE  = regexp.MustCompile(`存款|存了|余额|账户|信息|隐私|身份证|病历|诊断`)
 	notLeakRE   = regexp.MustCompile(`征信|骗|盗刷|催收|密码`)
