@@ -103,6 +103,19 @@ func (e *Engine) prefill(t *turn, text string, c triage.Classification, opening 
 	}
 }
 
+// unknownName is the name in an answer naming an institution the table
+// does not know: its first clause, since what follows is the consumer
+// saying where or what it is ("滴滴，司机端app里头的钱包").
+func unknownName(text string) string {
+	for _, p := range clauseSepRE.Split(strings.TrimSpace(text), -1) {
+		p = strings.TrimPrefix(strings.TrimPrefix(p, "就是"), "是")
+		if utf8.RuneCountInString(p) >= 2 && !containsAny(p, "那个", "叫什么", "嗯", "就是") {
+			return p
+		}
+	}
+	return strings.TrimPrefix(strings.TrimSpace(text), "是")
+}
+
 // storyEnough reports whether an opening story can stand as the case's
 // description without asking for more.
 func storyEnough(story string, c triage.Classification) bool {
@@ -313,7 +326,7 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 			f.Institution = unknownInstitution
 			f.Description = strings.TrimSpace(f.Description + "\n（机构，原话：" + strings.TrimSpace(text) + "）")
 		} else if n := utf8.RuneCountInString(norm); n >= 2 && n <= 30 {
-			name, _ := triage.NormalizeInstitution(strings.TrimPrefix(strings.TrimSpace(text), "是"))
+			name, _ := triage.NormalizeInstitution(unknownName(text))
 			f.Institution = name
 		} else {
 			return false, ""

@@ -64,3 +64,17 @@ func TestSurnameOf(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"鑫盛财富，一个理财平台":   "鑫盛财富",
+		"是速借宝 app上借的":   "速借宝",
+		"就是那个，叫什么来着，宜信": "宜信",
+		"恒通财富":          "恒通财富",
+	} {
+		if got := unknownName(in); got != want {
+			t.Errorf("unknownName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -137,7 +137,7 @@ var imperativeDone = strings.NewReplacer(
 // declinedRE is money the writer says they do not want back ("不用退，给我
 // 解释一下", "钱不多我也不要了"): the refund is declined, and its "不要了" is
 // not a cancel either.
-var declinedRE = regexp.MustCompile(`(不用|不必|无需|不需要|用不着)[^，。！？；,.!?;]{0,2}(退|赔)[^，。！？；,.!?;]{0,2}` +
+var declinedRE = regexp.MustCompile(`(不用|不必|无需|不需要|用不着)[^，。！？；,.!?;]{0,2}(退|赔)[^，。！？；,.!?;]{0,2}|不要(你们|银行|他们)(退|赔)` +
 	`|(钱|费|这点)[^，。！？；,.!?;]{0,6}?(不要了|不想要了|不要回来了|不想要回来了|不用退了?)|不想要回来了?|不要回来了`)
 
 // cancelWords are the words cancelDoneRE looks around; it runs only on the

@@ -119,6 +119,7 @@ func TestParseRequestAddsOtherForUnnamedAsks(t *testing.T) {
 		{"这个分期给取消了，收的手续费全退回来", []string{"refund", "cancel"}},
 		{"不用退，给我解释一下为啥办卡的时候不说", []string{"explanation"}},
 		{"钱不多我也不要了，就是想问问为啥不说清楚", []string{"explanation"}},
+		{"这个钱不多，我也不要你们退，就是为什么不把费用说清楚", []string{"explanation"}},
 		{"赔我汇率损失和多出来的手续费", []string{"compensation"}},
 		{"把收益的计算过程给我看清楚，把少给我的利息补上", []string{"compensation", "explanation"}},
 		// A payout, a claim paid and a reason not to surrender are no asks.

@@ -99,6 +99,7 @@ var institutionTable = []institution{
 	{"京东金融", KindPayment, []string{"京东白条", "白条", "京东金条", "京东支付", "京东"}},
 	{"美团", KindPayment, []string{"美团月付", "美团借钱", "美团生活费"}},
 	{"拉卡拉", KindPayment, nil},
+	{"滴滴出行", KindPayment, []string{"滴滴", "滴滴支付", "滴滴金融"}},
 	{"抖音支付", KindPayment, []string{"抖音月付", "放心借"}},
 	{"翼支付", KindPayment, nil},
 	// Consumer lenders.

@@ -142,11 +142,27 @@ func conventionProduct(lower string) string {
 	if strings.Contains(lower, "金条") && goldBarRE.MatchString(lower) && !notGoldRE.MatchString(lower) {
 		return "wealth"
 	}
-	if tiedDeposit(lower) {
+	if tiedDeposit(lower) || tiedLoan(lower) {
 		return "wealth"
 	}
 	return ""
 }
+
+// tiedLoanRE is a loan granted only if a wealth product is bought ("必须先
+// 买五万理财才给批", "不买就不放款").
+var tiedLoanRE = regexp.MustCompile(tiedBuyRE.String() + `|不买[^，。！？；,.!?;]{0,4}(就)?(不|批不|放不)`)
+
+// tiedLoan is CH-TIE for a loan: the complaint is about the product forced
+// on (wealth), where the model hears the loan. On the train split its lines
+// are wealth 2 of 2; insurance forced onto a loan is forcedInsurance's, a
+// deposit tiedDeposit's.
+func tiedLoan(lower string) bool {
+	return strings.Contains(lower, "买") && (strings.Contains(lower, "理财") || strings.Contains(lower, "基金")) &&
+		!strings.Contains(lower, "保险") && !depositRE.MatchString(lower) && hostLoanRE.MatchString(lower) && tiedLoanRE.MatchString(lower)
+}
+
+// hostLoanRE is the loan a purchase is tied to.
+var hostLoanRE = regexp.MustCompile(`贷|放款|批款|借款`)
 
 // forcedInsurance is BUNDLE: insurance forced onto credit.
 func forcedInsurance(lower string) bool {

@@ -162,4 +162,18 @@ func TestBankClosure(t *testing.T) {
 			t.Errorf("bankClosure(%q) = %v, want %v", c.text, got, c.want)
 		}
 	}
+	// CH-TIE for a loan: the wealth product forced on is the product.
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"客户经理说贷经营贷必须先买五万块钱理财才给批，不买就不放款", true},
+		{"办经营贷的时候被要求买5万理财才能放款", true},
+		{"贷款时让我买了理财，到期收益只有2.1%", false},
+		{"办贷款必须买一份意外保险", false},
+	} {
+		if got := tiedLoan(asciiLower(prepareText(c.text))); got != c.want {
+			t.Errorf("tiedLoan(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
 }
