@@ -102,7 +102,7 @@ func conventionProduct(lower string) string {
 	if strings.Contains(lower, "征信") && creditMarkRE.MatchString(lower) && markCauseRE.MatchString(lower) && !notMarkRE.MatchString(lower) {
 		return "personal_info"
 	}
-	if staffLeak(lower) {
+	if staffLeak(lower) || dataSold(lower) {
 		return "personal_info"
 	}
 	if staffLoan(lower) {
@@ -195,6 +195,21 @@ var (
 // bankClosure reports ACC for a closure.
 func bankClosure(lower string) bool {
 	return strings.Contains(lower, "销") && closureRE.MatchString(lower) && bankPlaceRE.MatchString(lower) && !notClosureRE.MatchString(lower)
+}
+
+// dataSold is PI for an institution suspected of selling or leaking the
+// consumer's data ("我的信息是不是被你们卖了"), where the model hears the
+// product the data came with (车险, 信用卡). A scam, money taken or sales
+// calls are other grounds. On the train split its lines are personal_info
+// 11 of 11 (info_security 10).
+var (
+	dataSoldRE    = regexp.MustCompile(`(信息|资料|电话|号码|隐私)[^，。！？；,.!?;]{0,6}(被[^，。！？；,.!?;]{0,6})?(卖了|卖给|出卖|泄露|泄漏|外泄|倒卖)`)
+	notDataSoldRE = regexp.MustCompile(`冒充|骗|转走|盗刷|扣了|扣款|扣费|电销|营销电话|推销|有人[^。！？!?]{0,8}说|注销|安全账户|保护资金`)
+)
+
+// dataSold reports the data-sold ground.
+func dataSold(lower string) bool {
+	return containsAny(lower, []string{"卖", "泄"}) && dataSoldRE.MatchString(lower) && !notDataSoldRE.MatchString(lower)
 }
 
 // staffLeak is PI-LEAK: staff telling others about a customer; the

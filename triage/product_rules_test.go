@@ -162,6 +162,12 @@ func TestBankClosure(t *testing.T) {
 			t.Errorf("bankClosure(%q) = %v, want %v", c.text, got, c.want)
 		}
 	}
+	// An institution suspected of selling the data is personal_info; a
+	// scammer saying so is not.
+	if !dataSold(asciiLower("刚在人保买完车险 第二天就七八家公司打电话 我的信息是不是被你们卖了")) ||
+		dataSold(asciiLower("有人打电话说我的个人信息被泄露了，要我注销一个网贷账户")) {
+		t.Error("dataSold misreads a leak suspected or a scam's script")
+	}
 	// CH-TIE for a loan: the wealth product forced on is the product.
 	for _, c := range []struct {
 		text string

@@ -87,10 +87,14 @@ func switchedOnByDefault(lower string) bool {
 // forced sale in the story is another rule's ground.
 var notFeeDisputeRE = regexp.MustCompile(`合同|协议|理赔|拒赔|亏|默认|必须|强制|搭售|免息`)
 
+// rateTakenRE is a charge taken as a percentage.
+var rateTakenRE = regexp.MustCompile(`扣了?[0-9.]+[%％]`)
+
 // untoldChargeWanted reports FD-1's fees side for a text whose explicit
 // demands are given.
 func untoldChargeWanted(lower string, demands []string) bool {
-	if !strings.Contains(lower, "费") || !slices.Contains(demands, "refund") || notFeeDisputeRE.MatchString(lower) {
+	// A charge is a 费, or a rate taken off ("赎回扣了1.5%").
+	if !strings.Contains(lower, "费") && !rateTakenRE.MatchString(lower) || !slices.Contains(demands, "refund") || notFeeDisputeRE.MatchString(lower) {
 		return false
 	}
 	// "退保费用" is the surrender charge, not an ask for money back.
@@ -172,6 +176,7 @@ var reasonRules = []struct {
 	{"facilities", []string{"fund_security"}, chargedTwice},
 	{"facilities", nil, atmNoCash},
 	{"info_security", nil, staffLeak},
+	{"info_security", nil, dataSold},
 	{"other", nil, staffLoan},
 	{"marketing", nil, depositTurnedInsurance},
 	{"marketing", nil, freeInsuranceLure},

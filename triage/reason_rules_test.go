@@ -115,6 +115,7 @@ func TestUntoldChargeWanted(t *testing.T) {
 		{"汇款的时候柜员没说中间行还要扣费，为什么不说清楚", false},
 		{"退保的时候才知道有退保费用，投保的时候谁也没提", false},
 		{"合同里藏着服务费，没人告诉我，要求退还", false},
+		{"基金赎回扣了1.5% 买的时候根本没提示 退我", true},
 	} {
 		lower := asciiLower(prepareText(c.text))
 		if got := untoldChargeWanted(lower, ParseDemands(c.text)); got != c.want {
