@@ -358,6 +358,11 @@ func (e *Engine) fillSlot(t *turn, slot, text string, c triage.Classification) (
 			f.AmountYuan, f.AmountForeign = nil, fx
 		} else if isNoAmount(norm) {
 			f.AmountYuan, f.AmountForeign = nil, ""
+		} else if containsAny(norm, "积分", "里程", "金币", "豆") {
+			// Points are what was lost, not money: no amount in yuan, and
+			// the consumer's words go to the handler with the facts.
+			f.AmountYuan, f.AmountForeign = nil, ""
+			f.Description = strings.TrimSpace(f.Description + "\n（金额，原话：" + strings.TrimSpace(text) + "）")
 		} else {
 			return false, ""
 		}
